@@ -1,0 +1,285 @@
+#include <jcode/fs/fs.hpp>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+
+namespace jcode::fs {
+namespace {
+
+namespace stdfs = std::filesystem;
+
+std::string quoted(const stdfs::path& p) { return "'" + p.string() + "'"; }
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+Error io_error(int err, std::string what) {
+  int32_t status = JCODE_E_IO;
+  if (err == ENOENT || err == ENOTDIR) status = JCODE_E_NOT_FOUND;
+  if (err == EACCES || err == EPERM) status = JCODE_E_DENIED;
+  return Error{status, std::move(what) + ": " + errno_text(err)};
+}
+
+// Closes a descriptor on scope exit; close errors on read-only fds carry no information.
+class Fd {
+ public:
+  explicit Fd(int fd = -1) : fd_(fd) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() { reset(); }
+  int get() const { return fd_; }
+  bool valid() const { return fd_ >= 0; }
+  int release() { int f = fd_; fd_ = -1; return f; }
+  void reset() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_;
+};
+
+stdfs::path parent_of(const stdfs::path& p) {
+  auto parent = p.parent_path();
+  return parent.empty() ? stdfs::path(".") : parent;
+}
+
+std::string random_suffix() {
+  unsigned char buf[8];
+  std::size_t got = 0;
+  while (got < sizeof buf) {
+    ssize_t n = ::getrandom(buf + got, sizeof buf - got, 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      // Uniqueness, not secrecy, is what matters here; O_EXCL catches a collision.
+      auto t = static_cast<unsigned long long>(std::time(nullptr)) ^
+               reinterpret_cast<std::uintptr_t>(&got);
+      std::memcpy(buf, &t, sizeof buf);
+      break;
+    }
+    got += static_cast<std::size_t>(n);
+  }
+  static const char hex[] = "0123456789abcdef";
+  std::string s;
+  for (unsigned char c : buf) {
+    s.push_back(hex[c >> 4]);
+    s.push_back(hex[c & 15]);
+  }
+  return s;
+}
+
+bool write_all(int fd, std::string_view bytes, int& err) {
+  const char* p = bytes.data();
+  std::size_t left = bytes.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      err = errno;
+      return false;
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+Result<std::string> read_all(int fd, const stdfs::path& path, std::size_t max_bytes,
+                             std::size_t size_hint) {
+  std::string out;
+  out.reserve(std::min(size_hint, max_bytes));
+  char buf[16384];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return io_error(errno, "cannot read " + quoted(path));
+    }
+    if (n == 0) break;
+    if (out.size() + static_cast<std::size_t>(n) > max_bytes) {
+      return Error{JCODE_E_IO, "refusing to read " + quoted(path) + ": larger than " +
+                                   std::to_string(max_bytes) + " bytes"};
+    }
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  return out;
+}
+
+FileIdentity identity_of(const struct stat& st) {
+  FileIdentity id;
+  id.dev = st.st_dev;
+  id.ino = st.st_ino;
+  id.uid = st.st_uid;
+  id.mode = st.st_mode;
+  id.size = static_cast<int64_t>(st.st_size);
+  id.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
+  return id;
+}
+
+}  // namespace
+
+std::size_t remove_stale_temps(const stdfs::path& target, std::chrono::seconds min_age) {
+  const auto dir = parent_of(target);
+  const std::string prefix = target.filename().string() + ".tmp.";
+  Fd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dfd.valid()) return 0;
+  // fdopendir takes ownership of its own duplicate so dfd stays usable for unlinkat.
+  DIR* d = ::fdopendir(::dup(dfd.get()));
+  if (d == nullptr) return 0;
+  const std::time_t now = std::time(nullptr);
+  std::size_t removed = 0;
+  while (struct dirent* e = ::readdir(d)) {
+    std::string_view name = e->d_name;
+    if (name.size() <= prefix.size() || name.substr(0, prefix.size()) != prefix) continue;
+    struct stat st;
+    if (::fstatat(dfd.get(), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+    if (!S_ISREG(st.st_mode) || st.st_uid != ::geteuid()) continue;
+    if (now - st.st_mtim.tv_sec < min_age.count()) continue;
+    if (::unlinkat(dfd.get(), e->d_name, 0) == 0) ++removed;
+  }
+  ::closedir(d);
+  return removed;
+}
+
+Status atomic_write(const stdfs::path& path, std::string_view bytes, mode_t mode) {
+  if (path.filename().empty()) {
+    return Error{JCODE_E_INVALID_ARG, "cannot write " + quoted(path) + ": not a file path"};
+  }
+  const auto dir = parent_of(path);
+  if (::access(dir.c_str(), F_OK) != 0) {
+    if (auto st = ensure_private_dir(dir); !st.ok()) return st;
+  }
+  Fd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dfd.valid()) return io_error(errno, "cannot write " + quoted(path) + ": cannot open its directory");
+
+  remove_stale_temps(path);
+
+  const std::string name = path.filename().string();
+  std::string tmp;
+  int tfd = -1;
+  for (int attempt = 0; attempt < 8 && tfd < 0; ++attempt) {
+    tmp = name + ".tmp." + std::to_string(::getpid()) + "." + random_suffix();
+    tfd = ::openat(dfd.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (tfd < 0 && errno != EEXIST) break;
+  }
+  if (tfd < 0) {
+    return io_error(errno, "cannot write " + quoted(path) + ": cannot create a temporary file in " + quoted(dir));
+  }
+  Fd fd(tfd);
+
+  auto fail = [&](int err, const char* step) -> Status {
+    fd.reset();
+    ::unlinkat(dfd.get(), tmp.c_str(), 0);
+    return io_error(err, "cannot write " + quoted(path) + " (" + step + "); the previous content is unchanged");
+  };
+  if (::fchmod(fd.get(), mode) != 0) return fail(errno, "chmod");
+  int err = 0;
+  if (!write_all(fd.get(), bytes, err)) return fail(err, "write");
+  if (::fsync(fd.get()) != 0) return fail(errno, "fsync");
+  if (::close(fd.release()) != 0) return fail(errno, "close");
+  if (::renameat(dfd.get(), tmp.c_str(), dfd.get(), name.c_str()) != 0) return fail(errno, "rename");
+  // The rename is durable only once the directory entry is; a failure here cannot be undone
+  // (the new content is in place) so it is reported, not rolled back.
+  if (::fsync(dfd.get()) != 0 && errno != EINVAL) {
+    return io_error(errno, "wrote " + quoted(path) + " but could not fsync its directory");
+  }
+  return {};
+}
+
+Status ensure_private_dir(const stdfs::path& dir) {
+  struct stat st;
+  if (::stat(dir.c_str(), &st) == 0) {
+    if (!S_ISDIR(st.st_mode)) {
+      return Error{JCODE_E_IO, quoted(dir) + " exists but is not a directory; move it aside"};
+    }
+    if (st.st_uid != ::geteuid()) {
+      return Error{JCODE_E_DENIED, "refusing to use " + quoted(dir) + ": it is owned by uid " +
+                                       std::to_string(st.st_uid) + ", not by you"};
+    }
+    if ((st.st_mode & 022) != 0) {
+      return Error{JCODE_E_DENIED, "refusing to use " + quoted(dir) +
+                                       ": it is writable by other users; run: chmod 700 " + quoted(dir)};
+    }
+    if ((st.st_mode & 077) != 0 && ::chmod(dir.c_str(), 0700) != 0) {
+      return io_error(errno, "cannot tighten permissions of " + quoted(dir));
+    }
+    return {};
+  }
+  if (errno != ENOENT) return io_error(errno, "cannot use directory " + quoted(dir));
+  const auto parent = dir.parent_path();
+  if (!parent.empty() && parent != dir && ::access(parent.c_str(), F_OK) != 0) {
+    // Missing ancestors are created 0700 too, without the ownership checks of the target.
+    if (auto s = ensure_private_dir(parent); !s.ok()) return s;
+  }
+  if (::mkdir(dir.c_str(), 0700) != 0) {
+    if (errno == EEXIST) return ensure_private_dir(dir);  // lost a race: check what is there
+    return io_error(errno, "cannot create directory " + quoted(dir));
+  }
+  // mkdir applies the umask, which may leave the owner without access; set it exactly.
+  if (::chmod(dir.c_str(), 0700) != 0) return io_error(errno, "cannot set permissions of " + quoted(dir));
+  return {};
+}
+
+Result<std::string> read_file(const stdfs::path& path, std::size_t max_bytes) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC));
+  if (!fd.valid()) return io_error(errno, "cannot read " + quoted(path));
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0) return io_error(errno, "cannot read " + quoted(path));
+  if (!S_ISREG(st.st_mode)) {
+    return Error{JCODE_E_IO, "cannot read " + quoted(path) + ": not a regular file"};
+  }
+  if (static_cast<std::uintmax_t>(st.st_size) > max_bytes) {
+    return Error{JCODE_E_IO, "refusing to read " + quoted(path) + ": " + std::to_string(st.st_size) +
+                                 " bytes is more than the limit of " + std::to_string(max_bytes)};
+  }
+  return read_all(fd.get(), path, max_bytes, static_cast<std::size_t>(st.st_size));
+}
+
+Result<FileIdentity> lstat_identity(const stdfs::path& path) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0) return io_error(errno, "cannot inspect " + quoted(path));
+  return identity_of(st);
+}
+
+Result<ExternalFile> open_external_readonly(const stdfs::path& path, std::size_t max_bytes) {
+  constexpr int base = O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC;
+  // O_NOATIME keeps the other tool's atime untouched; the kernel allows it only to the owner.
+  int fdnum = ::open(path.c_str(), base | O_NOATIME);
+  if (fdnum < 0 && errno == EPERM) fdnum = ::open(path.c_str(), base);
+  if (fdnum < 0) {
+    if (errno == ELOOP) {
+      return Error{JCODE_E_DENIED, "refusing to read " + quoted(path) + ": it is a symlink"};
+    }
+    return io_error(errno, "cannot read " + quoted(path));
+  }
+  Fd fd(fdnum);
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0) return io_error(errno, "cannot read " + quoted(path));
+  if (!S_ISREG(st.st_mode)) {
+    return Error{JCODE_E_DENIED, "refusing to read " + quoted(path) + ": not a regular file"};
+  }
+  if (st.st_uid != ::geteuid() && st.st_uid != 0) {
+    return Error{JCODE_E_DENIED, "refusing to read " + quoted(path) + ": it is owned by uid " +
+                                     std::to_string(st.st_uid) + ", not by you or root"};
+  }
+  if ((st.st_mode & S_IWOTH) != 0) {
+    return Error{JCODE_E_DENIED, "refusing to read " + quoted(path) +
+                                     ": any user can write it; run: chmod o-w " + quoted(path)};
+  }
+  if (static_cast<std::uintmax_t>(st.st_size) > max_bytes) {
+    return Error{JCODE_E_IO, "refusing to read " + quoted(path) + ": " + std::to_string(st.st_size) +
+                                 " bytes is more than the limit of " + std::to_string(max_bytes)};
+  }
+  auto content = read_all(fd.get(), path, max_bytes, static_cast<std::size_t>(st.st_size));
+  if (!content.ok()) return std::move(content).error();
+  return ExternalFile{std::move(*content), identity_of(st)};
+}
+
+}  // namespace jcode::fs
