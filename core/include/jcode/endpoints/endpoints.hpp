@@ -1,0 +1,48 @@
+// The effective URL of a plugin's declared endpoint ("<plugin>.<name>").
+//
+// Precedence, first match wins:
+//   1. env JCODE_ENDPOINT_<PLUGIN>_<NAME>  (upper case, every non-alphanumeric → '_')
+//   2. config.toml [endpoints] "<plugin>.<name>" = "…"
+//      (env beats config so a one-off run can redirect without editing the file)
+//   3. JCODE_EMULATOR_URL=http://127.0.0.1:PORT: the default https://HOST/PATH?Q becomes
+//      http://127.0.0.1:PORT/HOST/PATH?Q (the emulator serves every host under /HOST/)
+//   4. the plugin's declared default
+//
+// Every URL, whatever its origin, must be https://, or http:// to a loopback host
+// (127.0.0.0/8, ::1, localhost); user:password@, fragments and malformed URLs are refused
+// with an error naming the setting that holds the value and the fix.
+#pragma once
+
+#include <jcode/config/config.hpp>
+#include <jcode/error.hpp>
+#include <jcode/paths/env.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace jcode::endpoints {
+
+enum class Origin { default_value, config, env, emulator };
+std::string_view to_string(Origin origin);  // "default", "config", "env", "emulator"
+
+struct Resolved {
+  std::string url;
+  Origin origin = Origin::default_value;
+  std::string setting;  // where it came from, for `jcode plugins info` and errors
+};
+
+// "JCODE_ENDPOINT_<PLUGIN>_<NAME>".
+std::string env_var_name(std::string_view plugin_id, std::string_view endpoint_name);
+
+Result<Resolved> resolve(std::string_view plugin_id, std::string_view endpoint_name,
+                         std::string_view default_url, const config::Config& config,
+                         const paths::Env& env = paths::process_env());
+
+// Checks one URL against the rules above; `setting` names where it came from and goes into
+// the error message ("JCODE_ENDPOINT_OPENAI_TOKEN", "[endpoints] \"openai.token\" in …").
+Status validate_url(std::string_view url, std::string_view setting);
+
+// True for 127.0.0.0/8, ::1 (with or without brackets) and "localhost".
+bool is_loopback_host(std::string_view host);
+
+}  // namespace jcode::endpoints

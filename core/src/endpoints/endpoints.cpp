@@ -1,0 +1,162 @@
+#include <jcode/endpoints/endpoints.hpp>
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+
+#include <cctype>
+#include <memory>
+
+namespace jcode::endpoints {
+namespace {
+
+struct UrlDeleter {
+  void operator()(CURLU* u) const { curl_url_cleanup(u); }
+};
+struct CurlStrDeleter {
+  void operator()(char* s) const { curl_free(s); }
+};
+
+std::optional<std::string> part(CURLU* u, CURLUPart what) {
+  char* raw = nullptr;
+  if (curl_url_get(u, what, &raw, 0) != CURLUE_OK || raw == nullptr) return std::nullopt;
+  std::unique_ptr<char, CurlStrDeleter> guard(raw);
+  return std::string(raw);
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// The URL without its query, for messages: a query may carry a key someone pasted.
+std::string shown(std::string_view url) {
+  auto q = url.find_first_of("?#");
+  return std::string(url.substr(0, q)) + (q == std::string_view::npos ? "" : "?…");
+}
+
+struct Parsed {
+  std::string scheme, host, port, path, query;
+};
+
+Result<Parsed> parse(std::string_view url, std::string_view setting) {
+  auto refuse = [&](const std::string& why) -> Error {
+    return Error{JCODE_E_INVALID_ARG, std::string(setting) + ": '" + shown(url) + "' " + why};
+  };
+  for (unsigned char c : url) {
+    if (c <= 0x20 || c == 0x7f) return refuse("contains spaces or control characters; remove them");
+  }
+  std::unique_ptr<CURLU, UrlDeleter> u(curl_url());
+  if (!u) return Error{JCODE_E_NOMEM, "out of memory parsing a URL"};
+  const std::string text(url);
+  // curl reads "https:///path" as host "path"; a URL must name its host right after "//".
+  const auto sep = url.find("://");
+  if (sep == std::string_view::npos || url.substr(sep + 3).starts_with("/")) {
+    return refuse("is not a valid URL; write it as https://host/path");
+  }
+  if (curl_url_set(u.get(), CURLUPART_URL, text.c_str(), 0) != CURLUE_OK) {
+    return refuse("is not a valid URL; write it as https://host/path");
+  }
+  Parsed p;
+  p.scheme = lower(part(u.get(), CURLUPART_SCHEME).value_or(""));
+  p.host = lower(part(u.get(), CURLUPART_HOST).value_or(""));
+  p.port = part(u.get(), CURLUPART_PORT).value_or("");
+  p.path = part(u.get(), CURLUPART_PATH).value_or("");
+  p.query = part(u.get(), CURLUPART_QUERY).value_or("");
+  if (p.scheme != "https" && p.scheme != "http") return refuse("must start with https://");
+  if (p.host.empty()) return refuse("has no host; write it as https://host/path");
+  if (part(u.get(), CURLUPART_USER) || part(u.get(), CURLUPART_PASSWORD)) {
+    return refuse("contains user:password@; put credentials in jcode's credential store, not in the URL");
+  }
+  if (part(u.get(), CURLUPART_FRAGMENT)) return refuse("has a #fragment, which is never sent; remove it");
+  // curl reports "/" for an empty path; keep "https://host" without a trailing slash so a
+  // rewrite plus the path a plugin appends does not produce "//".
+  const std::string_view no_query = url.substr(0, url.find('?'));
+  if (p.path == "/" && !no_query.ends_with("/")) p.path.clear();
+  if (p.scheme == "http" && !is_loopback_host(p.host)) {
+    return refuse("uses plain http to a host that is not this machine; use https://, or http:// only with "
+                  "127.0.0.1, ::1 or localhost");
+  }
+  return p;
+}
+
+}  // namespace
+
+std::string_view to_string(Origin origin) {
+  switch (origin) {
+    case Origin::default_value: return "default";
+    case Origin::config: return "config";
+    case Origin::env: return "env";
+    case Origin::emulator: return "emulator";
+  }
+  return "default";
+}
+
+bool is_loopback_host(std::string_view host) {
+  std::string h = lower(host);
+  if (h == "localhost") return true;
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  struct in6_addr a6;
+  if (::inet_pton(AF_INET6, h.c_str(), &a6) == 1) return IN6_IS_ADDR_LOOPBACK(&a6);
+  struct in_addr a4;
+  if (::inet_pton(AF_INET, h.c_str(), &a4) == 1) return (ntohl(a4.s_addr) >> 24) == 127;
+  return false;
+}
+
+std::string env_var_name(std::string_view plugin_id, std::string_view endpoint_name) {
+  std::string out = "JCODE_ENDPOINT_";
+  auto add = [&](std::string_view s) {
+    for (unsigned char c : s) out.push_back(std::isalnum(c) ? static_cast<char>(std::toupper(c)) : '_');
+  };
+  add(plugin_id);
+  out.push_back('_');
+  add(endpoint_name);
+  return out;
+}
+
+Status validate_url(std::string_view url, std::string_view setting) {
+  auto p = parse(url, setting);
+  if (!p.ok()) return std::move(p).error();
+  return {};
+}
+
+Result<Resolved> resolve(std::string_view plugin_id, std::string_view endpoint_name,
+                         std::string_view default_url, const config::Config& config,
+                         const paths::Env& env) {
+  const std::string full = std::string(plugin_id) + "." + std::string(endpoint_name);
+  auto done = [](std::string url, Origin origin, std::string setting) -> Result<Resolved> {
+    if (auto s = validate_url(url, setting); !s.ok()) return std::move(s).error();
+    return Resolved{std::move(url), origin, std::move(setting)};
+  };
+
+  const auto var = env_var_name(plugin_id, endpoint_name);
+  if (auto v = non_empty(env, var)) return done(*v, Origin::env, var);
+
+  if (auto v = config.endpoint(plugin_id, endpoint_name)) {
+    return done(*v, Origin::config, "[endpoints] \"" + full + "\" in " + config.path().string());
+  }
+
+  const std::string default_setting = "the default URL of endpoint " + full + " (a plugin bug; report it)";
+  auto def = parse(default_url, default_setting);
+  if (!def.ok()) return std::move(def).error();
+
+  if (auto emu = non_empty(env, "JCODE_EMULATOR_URL")) {
+    auto base = parse(*emu, "JCODE_EMULATOR_URL");
+    if (!base.ok()) return std::move(base).error();
+    if (!is_loopback_host(base->host)) {
+      return Error{JCODE_E_INVALID_ARG, "JCODE_EMULATOR_URL: '" + shown(*emu) +
+                                            "' is not on this machine; point it at the local emulator, "
+                                            "e.g. http://127.0.0.1:PORT"};
+    }
+    if (def->scheme == "https") {
+      std::string b = *emu;
+      while (!b.empty() && b.back() == '/') b.pop_back();
+      std::string url = b + "/" + def->host + (def->port.empty() ? "" : ":" + def->port) + def->path;
+      if (!def->query.empty()) url += "?" + def->query;
+      return done(std::move(url), Origin::emulator, "JCODE_EMULATOR_URL");
+    }
+  }
+  return Resolved{std::string(default_url), Origin::default_value, ""};
+}
+
+}  // namespace jcode::endpoints
