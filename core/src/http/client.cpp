@@ -238,8 +238,8 @@ struct Client::Impl {
   bool cancelled() const { return opt.cancelled && opt.cancelled(); }
 
   void sleep_for(milliseconds d) {
-    if (d.count() <= 0) return;
     if (opt.sleep) return opt.sleep(d);
+    if (d.count() <= 0) return;
     // Sleep in slices so a cancellation is noticed within kCancelPoll.
     const auto until = Clock::now() + d;
     while (!cancelled()) {
@@ -300,8 +300,8 @@ struct Client::Impl {
     auto add = [&](const std::string& line) -> bool {
       curl_slist* next = curl_slist_append(list, line.c_str());
       if (!next) return false;
-      list = next;
-      headers.reset(list);
+      list = next;  // the head: new on the first append only
+      if (!headers) headers.reset(list);
       return true;
     };
     for (const Header& h : req.headers) {
