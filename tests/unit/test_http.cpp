@@ -7,6 +7,7 @@
 #include <httplib.h>
 
 #include <jcode/http/client.hpp>
+#include <jcode/log/log.hpp>
 
 #include <doctest/doctest.h>
 
@@ -598,4 +599,50 @@ TEST_CASE("http: display_url drops userinfo, query and fragment") {
   CHECK(http::is_sensitive_header("x-api-key"));
   CHECK(http::is_sensitive_header("Cookie"));
   CHECK_FALSE(http::is_sensitive_header("content-type"));
+}
+
+TEST_CASE("http: debug logging never shows credential headers, query secrets or bodies") {
+  EnvGuard env;
+  clear_proxies(env);
+  TestServer s;
+  std::string seen_auth;
+  s.svr.Post("/v1/messages", [&](const httplib::Request& req, httplib::Response& res) {
+    seen_auth = req.get_header_value("Authorization");
+    res.set_content("{\"access_token\":\"at-RESPONSE-SECRET-1234\"}", "application/json");
+  });
+  s.start();
+
+  std::vector<std::string> lines;
+  auto& logger = jcode::log::Logger::global();
+  const auto old_level = logger.max_level();
+  logger.set_max_level(jcode::log::Level::debug);
+  logger.set_sink([&](jcode::log::Level, std::string_view line) { lines.emplace_back(line); });
+
+  http::Client client;
+  http::Request req;
+  req.method = "POST";
+  req.url = s.url("/v1/messages?key=QUERY-SECRET-5678");
+  req.headers = {{"Authorization", "Bearer AUTH-SECRET-abcdef123456"},
+                 {"x-api-key", "APIKEY-SECRET-987654"},
+                 {"Cookie", "session=COOKIE-SECRET-13579"},
+                 {"anthropic-version", "2023-06-01"}};
+  req.body = "{\"refresh_token\":\"BODY-SECRET-24680\"}";
+  auto res = client.fetch(req);
+
+  logger.set_sink(nullptr);
+  logger.set_max_level(old_level);
+
+  REQUIRE(res);
+  CHECK(seen_auth == "Bearer AUTH-SECRET-abcdef123456");  // sent, just never logged
+  REQUIRE_FALSE(lines.empty());
+  std::string all;
+  for (const auto& l : lines) all += l + "\n";
+  CHECK(all.find("/v1/messages") != std::string::npos);
+  CHECK(all.find("anthropic-version: 2023-06-01") != std::string::npos);
+  CHECK(all.find("Authorization") != std::string::npos);  // the name, with its value hidden
+  for (const char* secret : {"AUTH-SECRET", "APIKEY-SECRET", "COOKIE-SECRET", "QUERY-SECRET",
+                             "BODY-SECRET", "RESPONSE-SECRET"}) {
+    CAPTURE(secret);
+    CHECK(all.find(secret) == std::string::npos);
+  }
 }

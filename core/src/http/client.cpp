@@ -207,11 +207,12 @@ struct Attempt {
   }
 };
 
+// One header per line: the log redactor treats the rest of a line after an auth header's
+// name as its value.
 std::string describe_headers(const Headers& headers) {
   std::string out;
   for (const Header& h : headers) {
-    if (!out.empty()) out += ", ";
-    out += h.name + ": " + (is_sensitive_header(h.name) ? std::string("<redacted>") : h.value);
+    out += "\n  " + h.name + ": " + (is_sensitive_header(h.name) ? std::string("[REDACTED]") : h.value);
   }
   return out;
 }
@@ -399,8 +400,8 @@ struct Client::Impl {
       Slist header_list;
       if (Status st = setup(req, a, header_list); !st) return st.error();
       debug_log("http: " + req.method + " " + display + " (attempt " + std::to_string(attempt + 1) +
-                "); headers: " + describe_headers(req.headers) + "; body " +
-                std::to_string(req.body.size()) + " bytes");
+                ", body " + std::to_string(req.body.size()) + " bytes)" +
+                describe_headers(req.headers));
       a.last_activity = Clock::now();
       auto [rc, stop] = transfer(req, a);
 
