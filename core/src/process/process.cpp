@@ -172,8 +172,8 @@ class Child {
     const auto deadline = Clock::now() + limit;
     for (;;) {
       if (poll_exit()) return true;
-      const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
-      if (left.count() <= 0) return false;
+      if (Clock::now() >= deadline) return false;
+      const auto left = std::chrono::ceil<milliseconds>(deadline - Clock::now());
       if (pidfd_) {
         pollfd p{pidfd_.get(), POLLIN, 0};
         ::poll(&p, 1, static_cast<int>(left.count()));
@@ -381,8 +381,8 @@ Result<int> run(const Spec& spec, const Handlers& handlers) {
     }
     int wait_ms = -1;
     if (has_deadline) {
-      const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
-      if (left.count() <= 0) {
+      const auto left = std::chrono::ceil<milliseconds>(deadline - Clock::now());
+      if (Clock::now() >= deadline) {
         child.stop(spec.kill_grace);
         return Error{JCODE_E_TIMEOUT, "'" + name + "' did not finish within " +
                                           std::to_string(spec.timeout.count()) +
