@@ -1,0 +1,172 @@
+#include "services.hpp"
+
+#include "../cli/context.hpp"
+
+#include <jcode/endpoints/endpoints.hpp>
+#include <jcode/http/client.hpp>
+#include <jcode/log/log.hpp>
+#include <jcode/process/process.hpp>
+#include <jcode/ui/browser.hpp>
+#include <jcode/ui/terminal.hpp>
+
+#include <openssl/rand.h>
+
+#include <chrono>
+#include <iostream>
+
+namespace jcode::app {
+namespace {
+
+std::vector<std::string> split_choices(std::string_view s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t end = s.find('|', start);
+    if (end == std::string_view::npos) end = s.size();
+    if (end > start) out.emplace_back(s.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+Services::Services(cli::Context& ctx) : ctx_(ctx) {}
+
+std::atomic<bool>& Services::cancel_flag() {
+  static std::atomic<bool> flag{false};
+  return flag;
+}
+
+void Services::log(std::string_view plugin, plugins::LogLevel level, std::string_view message) {
+  log::Level l = level == plugins::LogLevel::error  ? log::Level::error
+                 : level == plugins::LogLevel::warn ? log::Level::warn
+                 : level == plugins::LogLevel::info ? log::Level::info
+                                                    : log::Level::debug;
+  log::Logger::global().log(l, std::string(plugin) + ": " + std::string(message));
+}
+
+void Services::add_secret(std::string_view, std::string_view secret) { log::add_secret(secret); }
+
+void Services::notify(std::string_view, std::string_view message) {
+  std::lock_guard lock(notify_mu_);
+  std::cerr << log::redact(message) << "\n";
+}
+
+Result<std::string> Services::config_get(std::string_view plugin, std::string_view key) {
+  auto cfg = ctx_.config();
+  if (!cfg) return cfg.error();
+  if (auto v = (*cfg)->plugin_value(plugin, key)) return *v;
+  return Error{JCODE_E_NOT_FOUND, "no [plugins." + std::string(plugin) + "] " + std::string(key) + " in config"};
+}
+
+Result<std::string> Services::env_get(std::string_view, std::string_view name) {
+  if (auto v = ctx_.env().get(name)) return *v;
+  return Error{JCODE_E_NOT_FOUND, std::string(name) + " is not set"};
+}
+
+Result<std::string> Services::endpoint_url(std::string_view plugin, std::string_view name) {
+  auto reg = ctx_.registry();
+  if (!reg) return reg.error();
+  const plugins::PluginInfo* info = (*reg)->find(plugin);
+  if (info == nullptr) return Error{JCODE_E_NOT_FOUND, "unknown plugin " + std::string(plugin)};
+  for (const auto& e : info->endpoints) {
+    if (e.name != name) continue;
+    auto cfg = ctx_.config();
+    if (!cfg) return cfg.error();
+    auto r = endpoints::resolve(plugin, name, e.default_url, **cfg, ctx_.env());
+    if (!r) return r.error();
+    return r->url;
+  }
+  return Error{JCODE_E_NOT_FOUND, "plugin " + std::string(plugin) + " declares no endpoint named '" +
+                                      std::string(name) + "'"};
+}
+
+int64_t Services::now_ms(std::string_view) {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+Status Services::random_bytes(std::string_view, std::span<std::byte> out) {
+  if (out.empty()) return {};
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(out.size())) != 1)
+    return Error{JCODE_E_INTERNAL, "the system random number generator failed"};
+  return {};
+}
+
+Status Services::http(std::string_view, const plugins::HttpRequest& request,
+                      const plugins::HttpResponseHandler& response) {
+  // A client per thread keeps connections alive across a plugin's calls.
+  thread_local http::Client client([] {
+    http::ClientOptions o;
+    o.cancelled = [] { return cancel_flag().load(); };
+    return o;
+  }());
+  http::Request req;
+  req.method = request.method;
+  req.url = request.url;
+  for (const auto& [k, v] : request.headers) req.headers.push_back({k, v});
+  req.body = request.body;
+  req.flags = request.flags;
+  if (request.timeout_ms != 0) req.idle_timeout = std::chrono::milliseconds(request.timeout_ms);
+  http::ResponseHandler h;
+  if (response.on_status)
+    h.on_status = [&](int status, const http::Headers& headers) {
+      plugins::Headers hs;
+      hs.reserve(headers.size());
+      for (const auto& x : headers) hs.emplace_back(x.name, x.value);
+      return response.on_status(status, hs);
+    };
+  if (response.on_body) h.on_body = response.on_body;
+  if (response.on_event) h.on_event = response.on_event;
+  auto r = client.perform(req, h);
+  if (!r) return r.error();
+  return {};
+}
+
+Result<std::string> Services::prompt(std::string_view, const plugins::Prompt& p) {
+  ui::Console c = ui::default_console();
+  switch (p.kind) {
+    case plugins::PromptKind::secret: return ui::prompt_secret(c, p.question);
+    case plugins::PromptKind::choice: return ui::prompt_choice(c, p.question, split_choices(p.choices), p.default_value);
+    case plugins::PromptKind::confirm: {
+      auto yes = ui::confirm(c, p.question);
+      if (!yes) return yes.error();
+      return std::string(*yes ? "y" : "n");
+    }
+    case plugins::PromptKind::text: break;
+  }
+  return ui::prompt_text(c, p.question, p.default_value);
+}
+
+Status Services::open_url(std::string_view, std::string_view url) {
+  ui::BrowserOptions o;
+  o.no_browser = no_browser_;
+  ui::BrowserOpener opener(o);
+  auto r = opener.open(url);
+  if (r.opened) return {};
+  std::lock_guard lock(notify_mu_);
+  std::cerr << "Open this URL in a browser:\n\n  " << url << "\n\n";
+  if (auto qr = ui::render_qr(url)) std::cerr << *qr << "\n";
+  return Error{JCODE_E_NOT_SUPPORTED, "browser not opened: " + r.reason};
+}
+
+Result<int32_t> Services::spawn(std::string_view, const plugins::ProcessSpec& spec,
+                                const plugins::ProcessOutput& output) {
+  process::Spec s;
+  s.argv = spec.argv;
+  s.env = spec.env;
+  s.stdin_data = spec.stdin_data;
+  s.timeout = std::chrono::milliseconds(spec.timeout_ms);
+  process::Handlers h;
+  h.on_stdout = output.on_stdout;
+  h.on_stderr = output.on_stderr;
+  h.cancelled = [] { return cancel_flag().load(); };
+  auto r = process::run(s, h);
+  if (!r) return r.error();
+  return static_cast<int32_t>(*r);
+}
+
+bool Services::is_cancelled(std::string_view) { return cancel_flag().load(); }
+
+}  // namespace jcode::app

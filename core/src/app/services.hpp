@@ -1,0 +1,54 @@
+// The concrete host services jcode gives its plugins: each HostServices method forwards to
+// the core module that owns the mechanism (jcode::http, jcode::ui, jcode::process,
+// jcode::endpoints, jcode::auth …). One instance per command invocation.
+#pragma once
+
+#include <jcode/plugins/host_services.hpp>
+
+#include <atomic>
+#include <mutex>
+
+namespace jcode::cli {
+class Context;
+}
+
+namespace jcode::app {
+
+class Services final : public plugins::HostServices {
+ public:
+  explicit Services(cli::Context& ctx);
+
+  void log(std::string_view plugin, plugins::LogLevel level, std::string_view message) override;
+  void add_secret(std::string_view plugin, std::string_view secret) override;
+  void notify(std::string_view plugin, std::string_view message) override;
+
+  Result<std::string> config_get(std::string_view plugin, std::string_view key) override;
+  Result<std::string> env_get(std::string_view plugin, std::string_view name) override;
+  Result<std::string> endpoint_url(std::string_view plugin, std::string_view name) override;
+
+  int64_t now_ms(std::string_view plugin) override;
+  Status random_bytes(std::string_view plugin, std::span<std::byte> out) override;
+
+  Status http(std::string_view plugin, const plugins::HttpRequest& request,
+              const plugins::HttpResponseHandler& response) override;
+
+  Result<std::string> prompt(std::string_view plugin, const plugins::Prompt& prompt) override;
+  Status open_url(std::string_view plugin, std::string_view url) override;
+
+  Result<int32_t> spawn(std::string_view plugin, const plugins::ProcessSpec& spec,
+                        const plugins::ProcessOutput& output) override;
+
+  bool is_cancelled(std::string_view plugin) override;
+
+  // Set by the SIGINT handler of long-running commands.
+  static std::atomic<bool>& cancel_flag();
+  // --no-browser for this invocation.
+  void set_no_browser(bool v) { no_browser_ = v; }
+
+ private:
+  cli::Context& ctx_;
+  bool no_browser_ = false;
+  std::mutex notify_mu_;
+};
+
+}  // namespace jcode::app

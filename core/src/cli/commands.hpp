@@ -1,0 +1,13 @@
+// One function per command. Each returns an exit code (jcode/cli/exit_codes.hpp) and prints
+// its own output; errors go to stderr as "jcode: <message>".
+#pragma once
+
+#include "context.hpp"
+#include "options.hpp"
+
+namespace jcode::cli {
+
+int cmd_plugins_list(Context& ctx, const PluginsListOptions& opt);
+int cmd_plugins_info(Context& ctx, const PluginsInfoOptions& opt);
+
+}  // namespace jcode::cli

@@ -1,0 +1,54 @@
+#include "context.hpp"
+
+#include "../app/services.hpp"
+
+#include <jcode/cli/exit_codes.hpp>
+
+#include <iostream>
+
+namespace jcode::cli {
+
+Context::Context(GlobalOptions global, const paths::Env& env) : global_(std::move(global)), env_(env) {}
+
+Context::~Context() = default;
+
+Result<config::Config*> Context::config() {
+  if (!config_) {
+    auto path = config::Config::default_path(env_);
+    if (!path) {
+      config_.emplace(path.error());
+    } else {
+      config_.emplace(config::Config::load(*path, env_));
+    }
+  }
+  if (!config_->ok()) return config_->error();
+  return &config_->value();
+}
+
+app::Services& Context::services() {
+  if (!services_) services_ = std::make_unique<app::Services>(*this);
+  return *services_;
+}
+
+Result<plugins::Registry*> Context::registry() {
+  if (registry_) return registry_.get();
+  auto cfg = config();
+  if (!cfg) return cfg.error();
+  plugins::PluginFilter filter;
+  if (auto only = (*cfg)->plugins_enable_only()) filter.enable_only = *only;
+  filter.disable = (*cfg)->plugins_disable();
+  auto reg = std::make_unique<plugins::Registry>(services());
+  auto plan = plugins::search_dirs(plugins::SearchInputs::from_process());
+  for (const auto& w : plan.warnings) std::cerr << "jcode: warning: " << w << "\n";
+  reg->discover(plan.dirs, filter);
+  for (const auto& w : reg->warnings()) std::cerr << "jcode: warning: " << w << "\n";
+  registry_ = std::move(reg);
+  return registry_.get();
+}
+
+int Context::fail(const Error& e) const {
+  std::cerr << "jcode: " << e.message << "\n";
+  return exit_code_for(e.status);
+}
+
+}  // namespace jcode::cli

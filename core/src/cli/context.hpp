@@ -1,0 +1,47 @@
+// What a command needs, built lazily so `jcode --version` or a failing parse costs nothing:
+// the config file, the host services given to plugins, the plugin registry.
+#pragma once
+
+#include "options.hpp"
+
+#include <jcode/config/config.hpp>
+#include <jcode/error.hpp>
+#include <jcode/paths/env.hpp>
+#include <jcode/plugins/registry.hpp>
+
+#include <memory>
+#include <optional>
+#include <string_view>
+
+namespace jcode::app {
+class Services;
+}
+
+namespace jcode::cli {
+
+class Context {
+ public:
+  explicit Context(GlobalOptions global, const paths::Env& env = paths::process_env());
+  ~Context();
+
+  const GlobalOptions& global() const { return global_; }
+  const paths::Env& env() const { return env_; }
+
+  // config.toml; an unreadable or malformed file is an error naming it (never rewritten).
+  Result<config::Config*> config();
+  // Discovered plugins (entry points run; no create()).
+  Result<plugins::Registry*> registry();
+  app::Services& services();
+
+  // Prints "jcode: <message>" to stderr and returns the exit code for the error.
+  int fail(const Error& e) const;
+
+ private:
+  GlobalOptions global_;
+  const paths::Env& env_;
+  std::optional<Result<config::Config>> config_;
+  std::unique_ptr<app::Services> services_;
+  std::unique_ptr<plugins::Registry> registry_;
+};
+
+}  // namespace jcode::cli

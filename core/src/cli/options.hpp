@@ -1,0 +1,66 @@
+// Parsed command lines, free of CLI11 so that command implementations (and their tests)
+// don't compile the parser. app.cpp is the one translation unit that includes CLI11.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace jcode::cli {
+
+struct GlobalOptions {
+  std::string provider;          // --provider / -p ("" = auto)
+  std::string provider_profile;  // --provider-profile
+  std::string model;             // --model / -m
+  bool json = false;             // --json
+  int verbose = 0;               // -v, repeatable
+};
+
+struct PluginsListOptions {
+  bool verbose = false;
+};
+
+struct PluginsInfoOptions {
+  std::string id;
+};
+
+struct LoginOptions {
+  std::string provider;  // positional or --provider
+  bool no_browser = false;
+  bool print_auth_url = false;
+  bool complete = false;
+  std::optional<std::string> callback_url;  // "-" = read stdin
+  std::optional<std::string> auth_code;     // "-" = read stdin
+  std::map<std::string, std::string> plugin_options;  // the provider's own --flags
+};
+
+struct LogoutOptions {
+  std::string provider;
+};
+
+struct AuthRefreshOptions {
+  std::string provider;
+};
+
+struct TrustOptions {
+  std::string action;  // list | add | revoke
+  std::string source_id;
+  std::string path;
+};
+
+struct RunOptions {
+  std::string prompt;
+  bool ndjson = false;
+  std::vector<std::string> allow_tools;
+};
+
+struct AuthTestOptions {
+  bool login = false;
+  bool all_configured = false;
+  bool no_tool_smoke = false;
+  bool no_smoke = false;
+  std::string output;
+};
+
+}  // namespace jcode::cli
