@@ -29,6 +29,7 @@ struct Server::Impl {
     http->new_task_queue = [n] { return new httplib::ThreadPool(n); };
     http->set_keep_alive_max_count(100000);
     http->set_keep_alive_timeout(2);
+    http->set_tcp_nodelay(true);
     auto handler = [this](const httplib::Request& hr, httplib::Response& res) { serve(hr, res); };
     http->Get(".*", handler);
     http->Post(".*", handler);
