@@ -93,6 +93,7 @@ TEST_CASE("16 concurrent keep-alive clients") {
     threads.emplace_back([&] {
       httplib::Client cli("127.0.0.1", e.srv.port());
       cli.set_keep_alive(true);
+      cli.set_tcp_nodelay(true);
       for (int i = 0; i < kRequests; ++i) {
         auto r = cli.Post(kPath, key_headers(), body, "application/json");
         if (r && r->status == 200)

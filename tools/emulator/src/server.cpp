@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include <sys/socket.h>
+
 #include <chrono>
 #include <stdexcept>
 
@@ -13,6 +15,7 @@ struct Server::Impl {
   std::unique_ptr<httplib::Server> http;
   int port = 0;
   bool tls = false;
+  int listen_fd = -1;
 
   Impl(Emulator& e, ServerOptions o) : emu(e), opts(std::move(o)) {
     if (!opts.tls_cert.empty() || !opts.tls_key.empty()) {
@@ -30,6 +33,12 @@ struct Server::Impl {
     http->set_keep_alive_max_count(100000);
     http->set_keep_alive_timeout(2);
     http->set_tcp_nodelay(true);
+    // Remember the listening socket: httplib's backlog of 5 drops bursts of connects (16+
+    // clients); bind() raises it afterwards.
+    http->set_socket_options([this](socket_t sock) {
+      httplib::default_socket_options(sock);
+      listen_fd = sock;
+    });
     auto handler = [this](const httplib::Request& hr, httplib::Response& res) { serve(hr, res); };
     http->Get(".*", handler);
     http->Post(".*", handler);
@@ -83,6 +92,7 @@ int Server::bind() {
       throw std::runtime_error("cannot bind " + i.opts.host + ":" + std::to_string(i.opts.port));
     i.port = i.opts.port;
   }
+  if (i.listen_fd >= 0) ::listen(i.listen_fd, SOMAXCONN);  // Linux: re-listen updates the backlog
   return i.port;
 }
 
