@@ -184,6 +184,8 @@ TEST_CASE("config: save round-trips every key, writes 0600 atomically") {
   const auto text = slurp(file);
   CHECK(text.find("\"openai.token\"") != std::string::npos);
   CHECK(text.find("# my settings") == std::string::npos);  // documented: comments are lost
+  CHECK(c->had_comments());
+  CHECK(!again->had_comments());
 }
 
 TEST_CASE("config: provider profiles and default provider") {

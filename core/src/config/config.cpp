@@ -179,6 +179,7 @@ struct Config::Impl {
   toml::table root;
   stdfs::path path;
   bool env_trust = false;
+  bool had_comments = false;
   std::vector<std::string> env_paths;
   std::vector<std::string> env_sources;
 
@@ -203,9 +204,9 @@ std::string trust_path_entry(std::string_view source_id, std::string_view canoni
 
 Config::Config() : impl_(std::make_unique<Impl>()) {}
 Config::~Config() = default;
-Config::Config(const Config& o) : impl_(std::make_unique<Impl>(*o.impl_)) {}
+Config::Config(const Config& o) : impl_(o.impl_ ? std::make_unique<Impl>(*o.impl_) : std::make_unique<Impl>()) {}
 Config& Config::operator=(const Config& o) {
-  if (this != &o) impl_ = std::make_unique<Impl>(*o.impl_);
+  if (this != &o) impl_ = o.impl_ ? std::make_unique<Impl>(*o.impl_) : std::make_unique<Impl>();
   return *this;
 }
 Config::Config(Config&&) noexcept = default;
@@ -239,6 +240,13 @@ Result<Config> Config::parse(std::string_view text, const stdfs::path& path, con
                      " or move the file aside (jcode has not changed it)"};
   }
   if (auto s = validate(cfg.impl_->root, path); !s.ok()) return std::move(s).error();
+  for (std::size_t at = 0; at < text.size();) {
+    const auto nl = text.find('\n', at);
+    const auto line = trim(text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at));
+    if (!line.empty() && line.front() == '#') cfg.impl_->had_comments = true;
+    if (nl == std::string_view::npos) break;
+    at = nl + 1;
+  }
   if (auto v = env.get(kTrustEnv)) {
     cfg.impl_->env_trust = true;
     for (const auto& item : split(*v, ',')) {
@@ -482,6 +490,8 @@ void Config::set_default_provider(std::string_view provider, std::optional<std::
   t.insert_or_assign("default_provider", std::string(provider));
   if (model) t.insert_or_assign("default_model", std::string(*model));
 }
+
+bool Config::had_comments() const { return impl_->had_comments; }
 
 std::string Config::to_toml() const {
   std::ostringstream os;

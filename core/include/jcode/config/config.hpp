@@ -131,6 +131,10 @@ class Config {
   void set_default_provider(std::string_view provider,
                             std::optional<std::string_view> model = std::nullopt);
 
+  // True when the loaded text had full-line comments, which save() will drop: lets the CLI
+  // warn before rewriting a hand-commented file.
+  bool had_comments() const;
+
   // The file's TOML text as save() would write it.
   std::string to_toml() const;
   Status save() const;  // to path()
