@@ -1,0 +1,91 @@
+// What the host knows about a loaded plugin: copies of its declarations, made at discovery,
+// so nothing here points into the plugin image.
+#pragma once
+
+#include <jcode/model/oauth_client.hpp>
+#include <jcode/model/source.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace jcode::plugins {
+
+struct EndpointDecl {
+  std::string name;         // short name; full name is "<plugin id>.<name>"
+  std::string default_url;
+  std::string description;
+};
+
+struct OptionDecl {
+  std::string name;  // long flag without dashes
+  std::string help;
+  uint32_t flags = 0;  // JCODE_OPTION_F_*
+  bool is_flag() const { return (flags & JCODE_OPTION_F_FLAG) != 0; }
+  bool is_secret() const { return (flags & JCODE_OPTION_F_SECRET) != 0; }
+};
+
+enum class LoginMethod : int32_t {
+  oauth_pkce = JCODE_LOGIN_OAUTH_PKCE,
+  device = JCODE_LOGIN_DEVICE,
+  api_key = JCODE_LOGIN_API_KEY,
+  custom = JCODE_LOGIN_CUSTOM,
+};
+
+struct LoginInfo {
+  LoginMethod method = LoginMethod::custom;
+  std::optional<model::OAuthClient> oauth;    // set for oauth_pkce
+  std::optional<model::DeviceClient> device;  // set for device
+  std::vector<OptionDecl> options;
+  bool has_token_response = false;  // else the host maps RFC 6749 fields itself
+  bool has_after_login = false;
+  bool has_run = false;
+};
+
+struct CredentialsInfo {
+  bool has_serialize = false;
+  bool has_resolve = false;
+};
+
+struct TransportInfo {
+  uint32_t flags = 0;  // JCODE_TRANSPORT_F_*
+  std::string default_model;
+  bool tools() const { return (flags & JCODE_TRANSPORT_F_TOOLS) != 0; }
+  bool subprocess() const { return (flags & JCODE_TRANSPORT_F_SUBPROCESS) != 0; }
+};
+
+struct PluginInfo {
+  std::string id;
+  std::string display_name;
+  std::string version;
+  std::string description;
+  std::filesystem::path path;  // the file, as found in its search directory
+  std::string origin;          // which search directory: "JCODE_PLUGIN_PATH", "user", ...
+  uint32_t abi_major = JCODE_ABI_MAJOR;
+  uint32_t abi_minor = 0;      // negotiated
+  uint32_t roles = 0;          // JCODE_ROLE_*
+  uint32_t flags = 0;          // JCODE_PLUGIN_F_*
+  std::vector<EndpointDecl> endpoints;
+  std::vector<model::SourceDecl> sources;  // discovery order
+  std::optional<CredentialsInfo> credentials;
+  std::optional<LoginInfo> login;
+  std::optional<TransportInfo> transport;
+
+  bool has_role(uint32_t role) const { return (roles & role) != 0; }
+  bool thread_safe() const { return (flags & JCODE_PLUGIN_F_THREAD_SAFE) != 0; }
+  const model::SourceDecl* source(std::string_view source_id) const;
+  const model::SourceDecl* login_target() const;
+  const EndpointDecl* endpoint(std::string_view name) const;
+};
+
+// A file that looked like a plugin but was not loaded, and why (one line, for the user).
+struct SkippedFile {
+  std::filesystem::path path;
+  std::string id;      // from the file name
+  std::string origin;  // which search directory
+  std::string reason;
+};
+
+}  // namespace jcode::plugins

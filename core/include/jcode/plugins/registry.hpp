@@ -1,0 +1,173 @@
+// Discovery, loading and the calls into loaded plugins. Everything the rest of the core does
+// with a plugin goes through here; no other module touches the C structs of jcode/plugin.h.
+//
+//   jcode::plugins::Registry reg(services);
+//   reg.discover(jcode::plugins::search_dirs(SearchInputs::from_process()).dirs, filter);
+//   auto plugin = reg.instance("claude");          // create() runs here, once
+//   if (!plugin) report(plugin.error());
+//   auto cred = (*plugin)->call_parse(source, file_bytes);
+#pragma once
+
+#include <jcode/error.hpp>
+#include <jcode/model/credential.hpp>
+#include <jcode/model/oauth_client.hpp>
+#include <jcode/model/source.hpp>
+#include <jcode/plugins/host_services.hpp>
+#include <jcode/plugins/plugin_info.hpp>
+#include <jcode/plugins/search_path.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace jcode::plugins {
+
+struct PluginFilter {
+  std::vector<std::string> enable_only;  // [plugins] enable_only: when non-empty, only these
+  std::vector<std::string> disable;      // [plugins] disable
+};
+
+// What the host offers at negotiation. Tests lower these to act as an older or stricter
+// host; production uses the defaults.
+struct LoadOptions {
+  uint32_t abi_minor_min = 0;
+  uint32_t abi_minor_max = JCODE_ABI_MINOR;
+  uint32_t host_api_size = sizeof(jcode_host_api);  // struct_size of the host table offered
+};
+
+struct ChatRequest {
+  std::string model;         // empty = the plugin's default
+  std::string conversation;  // jcode's neutral JSON conversation
+};
+
+enum class EventType : int32_t {
+  text = JCODE_EVENT_TEXT,
+  thinking = JCODE_EVENT_THINKING,
+  tool_call_start = JCODE_EVENT_TOOL_CALL_START,
+  tool_call_delta = JCODE_EVENT_TOOL_CALL_DELTA,
+  tool_call_end = JCODE_EVENT_TOOL_CALL_END,
+  usage = JCODE_EVENT_USAGE,
+  stop = JCODE_EVENT_STOP,
+  error = JCODE_EVENT_ERROR,
+  model = JCODE_EVENT_MODEL,
+};
+
+struct Event {
+  EventType type = EventType::text;
+  std::string text;
+  std::string id;
+  std::string name;
+  std::string json;
+  int64_t input_tokens = 0;
+  int64_t output_tokens = 0;
+  int64_t cache_read_tokens = 0;
+  int64_t cache_write_tokens = 0;
+  int32_t index = 0;
+  int32_t http_status = 0;
+};
+
+// Returning an error asks the plugin to stop; send() then returns that error.
+using EventHandler = std::function<Status(const Event&)>;
+
+struct LoadedLibrary;  // the plugin's code and tables; private to the implementation
+
+// One loaded plugin. Calls are serialised per plugin unless it declares
+// JCODE_PLUGIN_F_THREAD_SAFE (re-entrant on one thread: the OAuth engine may call back in).
+// Every call turns the plugin's status and set_error message into an Error whose message
+// names the plugin; a plugin without the role or the optional function answers
+// JCODE_E_NOT_SUPPORTED without calling into it.
+class Plugin {
+ public:
+  ~Plugin();
+  Plugin(const Plugin&) = delete;
+  Plugin& operator=(const Plugin&) = delete;
+
+  const PluginInfo& info() const { return info_; }
+  const std::string& id() const { return info_.id; }
+
+  // Credential source role. JCODE_E_DECLINE when the content holds nothing for this plugin.
+  Result<model::Credential> call_parse(const model::SourceDecl& source, std::string_view content);
+  // New content of own source `source` holding cred (nullptr: remove the active credential).
+  Result<std::string> call_serialize(const model::SourceDecl& source, std::string_view current,
+                                     const model::Credential* cred);
+  Result<model::Credential> call_resolve(const model::SourceDecl& source);
+
+  // Login role.
+  Result<model::Credential> call_token_response(std::string_view json,
+                                                const model::Credential* previous);
+  Result<model::Credential> call_after_login(const model::Credential& cred);
+  // nullopt: the plugin saved through store_write itself.
+  Result<std::optional<model::Credential>> call_login_run(const model::LoginRequest& request);
+
+  // Transport role. cred may be null when the plugin declares no sources.
+  Status call_send(const ChatRequest& request, const model::Credential* cred,
+                   const EventHandler& on_event);
+
+  // The plugin's text for a plugin-private code, or "".
+  std::string reason_string(jcode_status code) const;
+
+ private:
+  friend class Registry;
+  Plugin();
+  template <class Fn>
+  Status invoke(const char* what, Fn&& fn);
+  void destroy_instance() noexcept;
+
+  PluginInfo info_;
+  std::unique_ptr<LoadedLibrary> lib_;
+  std::recursive_mutex call_mu_;
+  std::optional<Error> create_error_;  // create() is tried once; its failure is remembered
+  bool create_tried_ = false;
+};
+
+class Registry {
+ public:
+  explicit Registry(HostServices& services, LoadOptions options = {});
+  ~Registry();  // destroys created instances in reverse creation order; never unloads code
+  Registry(const Registry&) = delete;
+  Registry& operator=(const Registry&) = delete;
+
+  // Scans dirs in order and loads every jcode-provider-<id>.so that passes the checks, the
+  // first per id winning. Runs each file's entry point only: no create(), no I/O by plugins.
+  // Files that fail are listed in skipped() with a one-line reason; the rest keep working.
+  void discover(const std::vector<SearchDir>& dirs, const PluginFilter& filter = {});
+
+  const std::vector<std::unique_ptr<Plugin>>& plugins() const { return plugins_; }
+  const std::vector<SkippedFile>& skipped() const { return skipped_; }
+  const std::vector<std::string>& warnings() const { return warnings_; }
+  std::chrono::microseconds discovery_time() const { return discovery_time_; }
+
+  const PluginInfo* find(std::string_view id) const;
+  // The plugin with create() done (once, lazily). Errors: JCODE_E_NOT_FOUND for an unknown or
+  // skipped id (the message says why), or the create failure.
+  Result<Plugin*> instance(std::string_view id);
+
+  HostServices& services() const { return services_; }
+  const LoadOptions& options() const { return options_; }
+
+ private:
+  void load_one(const SearchDir& dir, const std::filesystem::path& file, const std::string& id);
+  void skip(const SearchDir& dir, const std::filesystem::path& file, const std::string& id,
+            std::string reason);
+
+  HostServices& services_;
+  LoadOptions options_;
+  jcode_host_api host_table_{};  // the table offered, sized per options_
+  std::vector<std::unique_ptr<Plugin>> plugins_;
+  std::vector<Plugin*> creation_order_;
+  std::mutex creation_mu_;  // guards creation_order_
+  std::vector<SkippedFile> skipped_;
+  std::vector<std::string> warnings_;
+  std::chrono::microseconds discovery_time_{0};
+};
+
+// "jcode-provider-<id>.so" → "<id>" when id is [a-z0-9-]+ (not starting with '-'), else "".
+std::string plugin_id_from_filename(std::string_view filename);
+
+}  // namespace jcode::plugins

@@ -1,0 +1,181 @@
+// Validation and copying of a plugin's jcode_plugin_api, done once at discovery: the rest of
+// the core reads PluginInfo and never the plugin's static data.
+#include "plugins/convert.hpp"
+#include "plugins/loaded_library.hpp"
+
+#include <cstring>
+
+namespace jcode::plugins::detail {
+namespace {
+
+bool id_chars(const char* s, bool allow_dash, bool allow_underscore) {
+  if (!s || !*s) return false;
+  for (const char* p = s; *p; ++p) {
+    const char c = *p;
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (allow_dash && c == '-') ||
+                    (allow_underscore && c == '_');
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool is_loopback_http(std::string_view url) {
+  for (std::string_view host : {"http://127.0.0.1", "http://localhost", "http://[::1]"}) {
+    if (url.substr(0, host.size()) == host &&
+        (url.size() == host.size() || url[host.size()] == ':' || url[host.size()] == '/'))
+      return true;
+  }
+  return false;
+}
+
+// The size of each struct as ABI 1.0 defined it (frozen): a plugin's struct must hold at
+// least its 1.0 fields; later minors only append.
+template <class T>
+struct V10;
+#define JCODE_V10_END(T, last)                                                   \
+  template <>                                                                    \
+  struct V10<T> {                                                                \
+    static constexpr size_t size = offsetof(T, last) + sizeof(((T*)nullptr)->last); \
+  };
+JCODE_V10_END(jcode_plugin_api, reason_string)
+JCODE_V10_END(jcode_endpoint_decl, description)
+JCODE_V10_END(jcode_source_decl, flags)
+JCODE_V10_END(jcode_option_decl, flags)
+JCODE_V10_END(jcode_credential_api, resolve)
+JCODE_V10_END(jcode_login_api, run)
+JCODE_V10_END(jcode_transport_api, send)
+JCODE_V10_END(jcode_oauth_client, flags)
+JCODE_V10_END(jcode_device_client, scopes)
+#undef JCODE_V10_END
+
+template <class T>
+bool whole(const T* p) {
+  return p && p->struct_size >= V10<T>::size;
+}
+
+}  // namespace
+
+std::optional<std::string> read_plugin_table(const jcode_plugin_api* api, const std::string& file_id,
+                                             PluginInfo& info,
+                                             std::vector<const jcode_source_decl*>& source_decls) {
+  if (!api) return "the entry point returned no plugin table";
+  if (!whole(api)) return "the plugin table is smaller than ABI 1.0's jcode_plugin_api (bad struct_size)";
+  if (!api->id || file_id != api->id)
+    return std::string("the plugin table's id '") + (api->id ? api->id : "(null)") +
+           "' does not match the file name's id '" + file_id + "'";
+  if (!api->display_name || !*api->display_name) return "the plugin table has no display_name";
+  if (!api->version || !*api->version) return "the plugin table has no version";
+  if (!api->create || !api->destroy) return "the plugin table lacks create or destroy";
+  constexpr uint32_t kKnownRoles = JCODE_ROLE_CREDENTIALS | JCODE_ROLE_LOGIN | JCODE_ROLE_TRANSPORT;
+  if (api->roles == 0) return "the plugin declares no role";
+  if (api->roles & ~kKnownRoles) return "the plugin declares an unknown role bit";
+  if (((api->roles & JCODE_ROLE_CREDENTIALS) != 0) != (api->credentials != nullptr))
+    return "the credentials table does not match ROLE_CREDENTIALS";
+  if (((api->roles & JCODE_ROLE_LOGIN) != 0) != (api->login != nullptr))
+    return "the login table does not match ROLE_LOGIN";
+  if (((api->roles & JCODE_ROLE_TRANSPORT) != 0) != (api->transport != nullptr))
+    return "the transport table does not match ROLE_TRANSPORT";
+
+  info.id = api->id;
+  info.display_name = api->display_name;
+  info.version = api->version;
+  info.description = str_of(api->description);
+  info.roles = api->roles;
+  info.flags = api->flags;
+
+  if (api->endpoints) {
+    for (size_t i = 0; api->endpoints[i]; ++i) {
+      const jcode_endpoint_decl* e = api->endpoints[i];
+      if (!whole(e) || !id_chars(e->name, false, true))
+        return "endpoint #" + std::to_string(i) + " has no valid name ([a-z0-9_]+)";
+      std::string_view url = e->default_url ? e->default_url : "";
+      if (url.substr(0, 8) != "https://" && !is_loopback_http(url))
+        return "endpoint '" + std::string(e->name) + "' has a default_url that is not https:// (or loopback http)";
+      for (const auto& prev : info.endpoints)
+        if (prev.name == e->name) return "endpoint '" + prev.name + "' is declared twice";
+      info.endpoints.push_back(EndpointDecl{e->name, e->default_url, str_of(e->description)});
+    }
+  }
+
+  int login_targets = 0;
+  bool has_jcode_file = false;
+  if (api->sources) {
+    for (size_t i = 0; api->sources[i]; ++i) {
+      const jcode_source_decl* s = api->sources[i];
+      const std::string which = "source #" + std::to_string(i);
+      if (!whole(s)) return which + " has a bad struct_size";
+      if (s->kind < JCODE_SOURCE_JCODE_FILE || s->kind > JCODE_SOURCE_PLUGIN) return which + " has an unknown kind";
+      if (!s->id || !*s->id || !s->location || !s->label) return which + " lacks id, location or label";
+      if (s->cred_kind < JCODE_CRED_OAUTH || s->cred_kind > JCODE_CRED_BEARER)
+        return which + " ('" + s->id + "') has an unknown cred_kind";
+      if (s->kind == JCODE_SOURCE_EXTERNAL_FILE && std::strncmp(s->location, "~/", 2) != 0)
+        return which + " ('" + s->id + "'): an external file's location must start with ~/";
+      if (s->kind == JCODE_SOURCE_PLUGIN && (!api->credentials || !JCODE_HAS_FIELD(api->credentials, jcode_credential_api, resolve) ||
+                                             !api->credentials->resolve))
+        return which + " ('" + s->id + "') is a plugin source but credentials.resolve is NULL";
+      for (const auto& prev : info.sources)
+        if (prev.id == s->id) return which + ": source id '" + prev.id + "' is declared twice";
+      if (s->flags & JCODE_SOURCE_F_LOGIN_TARGET) ++login_targets;
+      if (s->kind == JCODE_SOURCE_JCODE_FILE) has_jcode_file = true;
+      info.sources.push_back(to_model(*s, static_cast<int>(i)));
+      source_decls.push_back(s);
+    }
+  }
+  if (login_targets > 1) return "more than one source is flagged JCODE_SOURCE_F_LOGIN_TARGET";
+  if (!info.sources.empty() && !api->credentials)
+    return "the plugin declares sources but has no credentials role";
+
+  if (const jcode_credential_api* c = api->credentials) {
+    if (!whole(c) || !c->parse) return "the credentials table is too small or lacks parse";
+    if (has_jcode_file && !c->serialize) return "a JCODE_FILE source needs credentials.serialize";
+    info.credentials = CredentialsInfo{c->serialize != nullptr, c->resolve != nullptr};
+  }
+
+  if (const jcode_login_api* l = api->login) {
+    if (!whole(l)) return "the login table has a bad struct_size";
+    LoginInfo li;
+    switch (l->method) {
+      case JCODE_LOGIN_OAUTH_PKCE:
+        if (!whole(l->oauth) || !l->oauth->client_id || !l->oauth->authorize_endpoint ||
+            !l->oauth->token_endpoint || !l->oauth->scopes)
+          return "an OAUTH_PKCE login needs an oauth client with client_id, authorize/token endpoints and scopes";
+        li.oauth = to_model(*l->oauth);
+        break;
+      case JCODE_LOGIN_DEVICE:
+        if (!whole(l->device) || !l->device->client_id || !l->device->device_endpoint || !l->device->token_endpoint)
+          return "a DEVICE login needs a device client with client_id and device/token endpoints";
+        li.device = to_model(*l->device);
+        break;
+      case JCODE_LOGIN_API_KEY:
+        if (login_targets != 1) return "an API_KEY login needs a source flagged JCODE_SOURCE_F_LOGIN_TARGET";
+        break;
+      case JCODE_LOGIN_CUSTOM:
+        if (!l->run) return "a CUSTOM login needs run()";
+        break;
+      default:
+        return "the login table has an unknown method " + std::to_string(l->method);
+    }
+    li.method = static_cast<LoginMethod>(l->method);
+    if (l->options) {
+      for (size_t i = 0; l->options[i]; ++i) {
+        const jcode_option_decl* o = l->options[i];
+        if (!whole(o) || !id_chars(o->name, true, false) || !o->help)
+          return "login option #" + std::to_string(i) + " has no valid name ([a-z0-9-]+) or help";
+        li.options.push_back(OptionDecl{o->name, o->help, o->flags});
+      }
+    }
+    li.has_token_response = l->token_response != nullptr;
+    li.has_after_login = l->after_login != nullptr;
+    li.has_run = l->run != nullptr;
+    info.login = std::move(li);
+  }
+
+  if (const jcode_transport_api* t = api->transport) {
+    if (!whole(t) || !t->send || !t->default_model)
+      return "the transport table is too small or lacks send or default_model";
+    info.transport = TransportInfo{t->flags, t->default_model};
+  }
+  return std::nullopt;
+}
+
+}  // namespace jcode::plugins::detail

@@ -1,0 +1,368 @@
+/*
+ * jcode/plugin.hpp — optional, header-only C++20 helpers for writing a jcode provider plugin.
+ *
+ * Everything here is compiled INTO the plugin: no C++ type, exception or allocation crosses
+ * the boundary, which stays the C ABI of jcode/plugin.h. It offers
+ *  - jcode::plugin::Host: the host table + this plugin's context, with C++ methods;
+ *  - sink helpers: write(sink, text) and StringSink (a plugin-owned sink for host output);
+ *  - guard(): the exception-catching trampoline (any exception → set_error + status);
+ *  - create/destroy and per-role trampolines for a class T, and tables built from them:
+ *      credential_api<T>(), transport_api<T>(default_model, flags), login_api<T>(...);
+ *  - JCODE_DEFINE_PLUGIN(api, minor): emits jcode_plugin_entry with correct negotiation.
+ *
+ * Minimal use:
+ *   struct Echo : jcode::plugin::Instance {
+ *     using Instance::Instance;
+ *     jcode_status send(const jcode_chat_request& req, const jcode_credential* cred,
+ *                       const jcode_event_sink& events);
+ *   };
+ *   static const jcode_transport_api transport = jcode::plugin::transport_api<Echo>("echo-1");
+ *   static const jcode_plugin_api api = jcode::plugin::plugin_api<Echo>(
+ *       "echo", "Echo", "1.0.0", JCODE_ROLE_TRANSPORT, nullptr, &transport);
+ *   JCODE_DEFINE_PLUGIN(api, JCODE_ABI_MINOR)
+ */
+#ifndef JCODE_PLUGIN_HPP
+#define JCODE_PLUGIN_HPP
+
+#include <jcode/plugin.h>
+
+#include <cstring>
+#include <exception>
+#include <new>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace jcode::plugin {
+
+inline jcode_str str(std::string_view s) noexcept { return jcode_str{s.data(), s.size()}; }
+inline std::string_view view(jcode_str s) noexcept {
+  return (s.ptr && s.len) ? std::string_view(s.ptr, s.len) : std::string_view();
+}
+
+/* Appends data to a host-provided sink; returns the sink's status (stop on error). */
+inline jcode_status write(jcode_sink* sink, std::string_view data) noexcept {
+  if (!sink || !JCODE_HAS_FIELD(sink, jcode_sink, write) || !sink->write) return JCODE_E_INVALID_ARG;
+  return sink->write(sink->self, data.data(), data.size());
+}
+
+/* A plugin-owned sink for host services that write output (env_get, endpoint_url, http
+ * bodies...). secret: the bytes are wiped when the sink is destroyed. */
+class StringSink {
+ public:
+  explicit StringSink(bool secret = false) noexcept : secret_(secret) {
+    sink_.struct_size = sizeof(jcode_sink);
+    sink_.flags = secret ? JCODE_SINK_SECRET : 0u;
+    sink_.self = this;
+    sink_.write = &StringSink::on_write;
+  }
+  ~StringSink() {
+    if (secret_ && !data_.empty()) {
+      volatile char* p = data_.data();
+      for (size_t i = 0; i < data_.size(); ++i) p[i] = 0;
+    }
+  }
+  StringSink(const StringSink&) = delete;
+  StringSink& operator=(const StringSink&) = delete;
+
+  jcode_sink* get() noexcept { return &sink_; }
+  const std::string& str() const noexcept { return data_; }
+  std::string take() { return std::move(data_); }
+
+ private:
+  static jcode_status JCODE_CALL on_write(void* self, const char* data, size_t len) noexcept {
+    try {
+      static_cast<StringSink*>(self)->data_.append(data, len);
+      return JCODE_OK;
+    } catch (...) {
+      return JCODE_E_NOMEM;
+    }
+  }
+  jcode_sink sink_{};
+  std::string data_;
+  bool secret_;
+};
+
+namespace detail {
+/* The host table from the entry point: the same for every context of one host. */
+inline const jcode_host_api*& host_table() noexcept {
+  static const jcode_host_api* table = nullptr;
+  return table;
+}
+}  // namespace detail
+
+/* True when the host table given to this plugin has the member `f` (added in some minor). */
+#define JCODE_HOST_HAS(host, f) JCODE_HAS_FIELD((host).api(), jcode_host_api, f)
+
+/* The host services for one plugin context. Cheap to copy. Methods never throw, except
+ * where they return std::string/optional (std::bad_alloc), which guard() catches. */
+class Host {
+ public:
+  Host() = default;
+  Host(const jcode_host_api* api, jcode_host_ctx* ctx) noexcept : api_(api), ctx_(ctx) {}
+
+  const jcode_host_api* api() const noexcept { return api_; }
+  jcode_host_ctx* ctx() const noexcept { return ctx_; }
+  explicit operator bool() const noexcept { return api_ && ctx_; }
+
+  void log(int32_t level, std::string_view message) const noexcept {
+    if (*this && api_->log) api_->log(ctx_, level, str(message));
+  }
+  /* Sets the detail message for the status being returned; returns code for `return`. */
+  jcode_status error(jcode_status code, std::string_view message) const noexcept {
+    if (*this && api_->set_error) api_->set_error(ctx_, code, str(message));
+    return code;
+  }
+  void add_secret(std::string_view secret) const noexcept {
+    if (*this && api_->add_secret && !secret.empty()) api_->add_secret(ctx_, str(secret));
+  }
+  void notify(std::string_view message) const noexcept {
+    if (*this && api_->notify) api_->notify(ctx_, str(message));
+  }
+  /* nullopt when absent (JCODE_E_NOT_FOUND) or on any other failure. */
+  std::optional<std::string> config(std::string_view key) const { return fetch(api_ ? api_->config_get : nullptr, key); }
+  std::optional<std::string> env(std::string_view name) const { return fetch(api_ ? api_->env_get : nullptr, name); }
+  std::optional<std::string> endpoint_url(std::string_view name) const {
+    return fetch(api_ ? api_->endpoint_url : nullptr, name);
+  }
+  int64_t now_ms() const noexcept { return (*this && api_->now_ms) ? api_->now_ms(ctx_) : 0; }
+  bool cancelled() const noexcept {
+    return *this && JCODE_HAS_FIELD(api_, jcode_host_api, is_cancelled) && api_->is_cancelled &&
+           api_->is_cancelled(ctx_) != 0;
+  }
+  jcode_status http(const jcode_http_request& req, const jcode_http_response_sink& sink) const noexcept {
+    if (!*this || !api_->http) return JCODE_E_NOT_SUPPORTED;
+    return api_->http(ctx_, &req, &sink);
+  }
+
+ private:
+  using Getter = jcode_status(JCODE_CALL*)(jcode_host_ctx*, jcode_str, jcode_sink*);
+  std::optional<std::string> fetch(Getter fn, std::string_view key) const {
+    if (!*this || !fn) return std::nullopt;
+    StringSink out;
+    if (fn(ctx_, str(key), out.get()) != JCODE_OK) return std::nullopt;
+    return out.take();
+  }
+  const jcode_host_api* api_ = nullptr;
+  jcode_host_ctx* ctx_ = nullptr;
+};
+
+/* The exception-catching trampoline: every function the host calls runs its body through
+ * this, so no exception unwinds into the host. */
+template <class F>
+jcode_status guard(const Host& host, F&& body) noexcept {
+  try {
+    return std::forward<F>(body)();
+  } catch (const std::bad_alloc&) {
+    return host.error(JCODE_E_NOMEM, "out of memory");
+  } catch (const std::exception& e) {
+    return host.error(JCODE_E_INTERNAL, e.what());
+  } catch (...) {
+    return host.error(JCODE_E_INTERNAL, "unknown C++ exception");
+  }
+}
+
+/* A credential to hand to the host; strings are owned here and borrowed by put(). */
+struct Credential {
+  int32_t kind = JCODE_CRED_OAUTH;
+  std::string access_token, refresh_token, id_token, account_id, email, extra;
+  int64_t expires_at_ms = 0;
+
+  jcode_status put(const jcode_credential_sink* out) const noexcept {
+    if (!out || !JCODE_HAS_FIELD(out, jcode_credential_sink, put) || !out->put) return JCODE_E_INVALID_ARG;
+    jcode_credential c{};
+    c.struct_size = sizeof c;
+    c.kind = kind;
+    c.access_token = str(access_token);
+    c.refresh_token = str(refresh_token);
+    c.id_token = str(id_token);
+    c.expires_at_ms = expires_at_ms;
+    c.account_id = str(account_id);
+    c.email = str(email);
+    c.extra = str(extra);
+    return out->put(out->self, &c);
+  }
+};
+
+/* Base class for a plugin's instance. T must be constructible from Host. */
+class Instance {
+ public:
+  explicit Instance(Host host) noexcept : host_(host) {}
+  virtual ~Instance() = default;
+  const Host& host() const noexcept { return host_; }
+
+ private:
+  Host host_;
+};
+
+template <class T>
+T& self(jcode_instance* inst) noexcept {
+  return *reinterpret_cast<T*>(inst);
+}
+
+/* ---- trampolines: C entry points forwarding to member functions of T ---- */
+
+template <class T>
+jcode_status JCODE_CALL create(jcode_host_ctx* ctx, jcode_instance** out) noexcept {
+  Host host(detail::host_table(), ctx);
+  if (!out) return JCODE_E_INVALID_ARG;
+  *out = nullptr;
+  return guard(host, [&] {
+    *out = reinterpret_cast<jcode_instance*>(new T(host));
+    return JCODE_OK;
+  });
+}
+
+template <class T>
+void JCODE_CALL destroy(jcode_instance* inst) noexcept {
+  try {
+    delete reinterpret_cast<T*>(inst);
+  } catch (...) {
+  }
+}
+
+template <class T>
+jcode_status JCODE_CALL parse(jcode_instance* i, const jcode_source_decl* s, jcode_str content,
+                              const jcode_credential_sink* out) noexcept {
+  T& t = self<T>(i);
+  return guard(t.host(), [&] { return t.parse(*s, view(content), out); });
+}
+template <class T>
+jcode_status JCODE_CALL serialize(jcode_instance* i, const jcode_source_decl* s, jcode_str current,
+                                  const jcode_credential* cred, jcode_sink* out) noexcept {
+  T& t = self<T>(i);
+  return guard(t.host(), [&] { return t.serialize(*s, view(current), cred, out); });
+}
+template <class T>
+jcode_status JCODE_CALL resolve(jcode_instance* i, const jcode_source_decl* s,
+                                const jcode_credential_sink* out) noexcept {
+  T& t = self<T>(i);
+  return guard(t.host(), [&] { return t.resolve(*s, out); });
+}
+template <class T>
+jcode_status JCODE_CALL token_response(jcode_instance* i, jcode_str json, const jcode_credential* previous,
+                                       const jcode_credential_sink* out) noexcept {
+  T& t = self<T>(i);
+  return guard(t.host(), [&] { return t.token_response(view(json), previous, out); });
+}
+template <class T>
+jcode_status JCODE_CALL after_login(jcode_instance* i, const jcode_credential* cred,
+                                    const jcode_credential_sink* out) noexcept {
+  T& t = self<T>(i);
+  return guard(t.host(), [&] { return t.after_login(*cred, out); });
+}
+template <class T>
+jcode_status JCODE_CALL run(jcode_instance* i, const jcode_login_request* req,
+                            const jcode_credential_sink* out) noexcept {
+  T& t = self<T>(i);
+  return guard(t.host(), [&] { return t.run(*req, out); });
+}
+template <class T>
+jcode_status JCODE_CALL send(jcode_instance* i, const jcode_chat_request* req, const jcode_credential* cred,
+                             const jcode_event_sink* events) noexcept {
+  T& t = self<T>(i);
+  return guard(t.host(), [&] { return t.send(*req, cred, *events); });
+}
+
+/* ---- tables built from T's members; optional members become NULL when T lacks them ---- */
+
+template <class T>
+constexpr jcode_credential_api credential_api() noexcept {
+  jcode_credential_api a{};
+  a.struct_size = sizeof a;
+  a.parse = &parse<T>;
+  if constexpr (requires(T& t, const jcode_source_decl& s, const jcode_credential* c, jcode_sink* o) {
+                  t.serialize(s, std::string_view(), c, o);
+                })
+    a.serialize = &serialize<T>;
+  if constexpr (requires(T& t, const jcode_source_decl& s, const jcode_credential_sink* o) { t.resolve(s, o); })
+    a.resolve = &resolve<T>;
+  return a;
+}
+
+template <class T>
+constexpr jcode_login_api login_api(int32_t method, const jcode_oauth_client* oauth = nullptr,
+                                    const jcode_device_client* device = nullptr,
+                                    const jcode_option_decl* const* options = nullptr) noexcept {
+  jcode_login_api a{};
+  a.struct_size = sizeof a;
+  a.method = method;
+  a.oauth = oauth;
+  a.device = device;
+  a.options = options;
+  if constexpr (requires(T& t, const jcode_credential* c, const jcode_credential_sink* o) {
+                  t.token_response(std::string_view(), c, o);
+                })
+    a.token_response = &token_response<T>;
+  if constexpr (requires(T& t, const jcode_credential& c, const jcode_credential_sink* o) { t.after_login(c, o); })
+    a.after_login = &after_login<T>;
+  if constexpr (requires(T& t, const jcode_login_request& r, const jcode_credential_sink* o) { t.run(r, o); })
+    a.run = &run<T>;
+  return a;
+}
+
+template <class T>
+constexpr jcode_transport_api transport_api(const char* default_model, uint32_t flags = 0) noexcept {
+  jcode_transport_api a{};
+  a.struct_size = sizeof a;
+  a.flags = flags;
+  a.default_model = default_model;
+  a.send = &send<T>;
+  return a;
+}
+
+template <class T>
+constexpr jcode_plugin_api plugin_api(const char* id, const char* display_name, const char* version,
+                                      uint32_t roles, const jcode_credential_api* credentials,
+                                      const jcode_transport_api* transport,
+                                      const jcode_login_api* login = nullptr,
+                                      const jcode_endpoint_decl* const* endpoints = nullptr,
+                                      const jcode_source_decl* const* sources = nullptr,
+                                      uint32_t flags = 0) noexcept {
+  jcode_plugin_api a{};
+  a.struct_size = sizeof a;
+  a.id = id;
+  a.display_name = display_name;
+  a.version = version;
+  a.roles = roles;
+  a.flags = flags;
+  a.endpoints = endpoints;
+  a.sources = sources;
+  a.create = &create<T>;
+  a.destroy = &destroy<T>;
+  a.credentials = credentials;
+  a.login = login;
+  a.transport = transport;
+  return a;
+}
+
+namespace detail {
+/* The entry point's body: refuse a major we do not serve (writing nothing), then answer
+ * min(our minor, the host's newest) and the table. Does no I/O and allocates nothing. */
+inline jcode_status negotiate(const jcode_init_in* in, jcode_init_out* out, const jcode_plugin_api* api,
+                              uint32_t our_minor) noexcept {
+  if (!in || !out || in->struct_size < 2 * sizeof(uint32_t)) return JCODE_E_INVALID_ARG;
+  if (in->abi_major != JCODE_ABI_MAJOR) return JCODE_E_INCOMPATIBLE;
+  if (!JCODE_HAS_FIELD(in, jcode_init_in, ctx) || !JCODE_HAS_FIELD(out, jcode_init_out, api))
+    return JCODE_E_INCOMPATIBLE;
+  /* A minor below abi_minor_min is still answered: the host refuses it with the reason. */
+  const uint32_t minor = our_minor < in->abi_minor_max ? our_minor : in->abi_minor_max;
+  host_table() = in->host;
+  out->abi_minor = minor;
+  out->api = api;
+  return JCODE_OK;
+}
+}  // namespace detail
+
+}  // namespace jcode::plugin
+
+/* Emits the one exported symbol. API: a jcode_plugin_api object with static storage;
+ * MINOR: the newest ABI minor the plugin implements (usually JCODE_ABI_MINOR). */
+#define JCODE_DEFINE_PLUGIN(API, MINOR)                                                              \
+  extern "C" JCODE_EXPORT jcode_status JCODE_CALL jcode_plugin_entry(const jcode_init_in* in,       \
+                                                                     jcode_init_out* out) {         \
+    return ::jcode::plugin::detail::negotiate(in, out, &(API), (MINOR));                             \
+  }
+
+#endif /* JCODE_PLUGIN_HPP */
