@@ -2,6 +2,7 @@
 
 #include "../cli/context.hpp"
 
+#include <jcode/auth/io.hpp>
 #include <jcode/endpoints/endpoints.hpp>
 #include <jcode/http/client.hpp>
 #include <jcode/log/log.hpp>
@@ -32,11 +33,6 @@ std::vector<std::string> split_choices(std::string_view s) {
 }  // namespace
 
 Services::Services(cli::Context& ctx) : ctx_(ctx) {}
-
-std::atomic<bool>& Services::cancel_flag() {
-  static std::atomic<bool> flag{false};
-  return flag;
-}
 
 void Services::log(std::string_view plugin, plugins::LogLevel level, std::string_view message) {
   log::Level l = level == plugins::LogLevel::error  ? log::Level::error
@@ -99,7 +95,7 @@ Status Services::http(std::string_view, const plugins::HttpRequest& request,
   // A client per thread keeps connections alive across a plugin's calls.
   thread_local http::Client client([] {
     http::ClientOptions o;
-    o.cancelled = [] { return cancel_flag().load(); };
+    o.cancelled = [] { return auth::cancel_requested(); };
     return o;
   }());
   http::Request req;
@@ -161,12 +157,12 @@ Result<int32_t> Services::spawn(std::string_view, const plugins::ProcessSpec& sp
   process::Handlers h;
   h.on_stdout = output.on_stdout;
   h.on_stderr = output.on_stderr;
-  h.cancelled = [] { return cancel_flag().load(); };
+  h.cancelled = [] { return auth::cancel_requested(); };
   auto r = process::run(s, h);
   if (!r) return r.error();
   return static_cast<int32_t>(*r);
 }
 
-bool Services::is_cancelled(std::string_view) { return cancel_flag().load(); }
+bool Services::is_cancelled(std::string_view) { return auth::cancel_requested(); }
 
 }  // namespace jcode::app

@@ -5,7 +5,6 @@
 
 #include <jcode/plugins/host_services.hpp>
 
-#include <atomic>
 #include <mutex>
 
 namespace jcode::cli {
@@ -40,8 +39,6 @@ class Services final : public plugins::HostServices {
 
   bool is_cancelled(std::string_view plugin) override;
 
-  // Set by the SIGINT handler of long-running commands.
-  static std::atomic<bool>& cancel_flag();
   // --no-browser for this invocation.
   void set_no_browser(bool v) { no_browser_ = v; }
 

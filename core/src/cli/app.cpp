@@ -12,6 +12,9 @@
 
 #include <cstdio>
 #include <functional>
+#include <map>
+#include <optional>
+#include <set>
 #include <iostream>
 
 #ifndef JCODE_VERSION
@@ -55,6 +58,52 @@ int main(int argc, char** argv) {
   info->add_option("id", plugins_info.id, "Plugin id")->required();
   info->callback([&] { action = [&](Context& c) { return cmd_plugins_info(c, plugins_info); }; });
 
+  // jcode login [PROVIDER] — the providers' own options (Azure's --endpoint …) are added
+  // from the plugins' declarations, so plugins are discovered before parsing, only here.
+  LoginOptions login;
+  std::optional<Context> early;
+  auto* login_cmd = app.add_subcommand("login", "Log in to a provider");
+  login_cmd->add_option("provider", login.provider, "Provider id (or --provider)");
+  login_cmd->add_flag("--no-browser", login.no_browser, "Do not open a browser; print the URL (and a QR code)");
+  login_cmd->add_flag("--print-auth-url", login.print_auth_url,
+                      "Scriptable: print the URL, save pending state, exit; finish later with --callback-url, --auth-code or --complete");
+  login_cmd->add_option("--callback-url", login.callback_url, "Finish a pending login with the callback URL or its query ('-': stdin)");
+  login_cmd->add_option("--auth-code", login.auth_code, "Finish a pending login with the code shown by the provider ('-': stdin)");
+  login_cmd->add_flag("--complete", login.complete, "Finish a pending device-code login");
+  std::map<std::string, std::string> plugin_option_values;
+  std::map<std::string, bool> plugin_flag_values;
+  bool wants_login = false;
+  for (int i = 1; i < argc; ++i) wants_login = wants_login || std::string_view(argv[i]) == "login";
+  if (wants_login) {
+    early.emplace(global);
+    if (auto reg = early->registry()) {
+      std::set<std::string> added;
+      for (const auto& p : (*reg)->plugins()) {
+        if (!p->info().login) continue;
+        for (const auto& o : p->info().login->options) {
+          if (!added.insert(o.name).second) continue;
+          std::string help = o.help + " (" + p->id() + ")";
+          if (o.is_flag())
+            login_cmd->add_flag("--" + o.name, plugin_flag_values[o.name], help);
+          else
+            login_cmd->add_option("--" + o.name, plugin_option_values[o.name], help);
+        }
+      }
+    }
+  }
+  login_cmd->callback([&] {
+    for (const auto& [name, value] : plugin_option_values)
+      if (login_cmd->count("--" + name) > 0) login.plugin_options[name] = value;
+    for (const auto& [name, value] : plugin_flag_values)
+      if (value) login.plugin_options[name] = "1";
+    action = [&](Context& c) { return cmd_login(c, login); };
+  });
+
+  LogoutOptions logout;
+  auto* logout_cmd = app.add_subcommand("logout", "Remove jcode's own credentials of a provider");
+  logout_cmd->add_option("provider", logout.provider, "Provider id (or --provider)");
+  logout_cmd->callback([&] { action = [&](Context& c) { return cmd_logout(c, logout); }; });
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -69,6 +118,12 @@ int main(int argc, char** argv) {
   }
   if (!action) return exit_usage;
   log::Logger::global().set_verbosity(global.verbose);
+  // Every command may hold tokens in memory: no core file, no ptrace by other processes.
+  if (auto st = log::disable_core_dumps(); !st) log::debug(st.error().message);
+  if (early) {
+    early->set_global(global);
+    return action(*early);
+  }
   Context ctx(global);
   return action(ctx);
 }

@@ -9,5 +9,7 @@ namespace jcode::cli {
 
 int cmd_plugins_list(Context& ctx, const PluginsListOptions& opt);
 int cmd_plugins_info(Context& ctx, const PluginsInfoOptions& opt);
+int cmd_login(Context& ctx, const LoginOptions& opt);
+int cmd_logout(Context& ctx, const LogoutOptions& opt);
 
 }  // namespace jcode::cli

@@ -3,6 +3,7 @@
 #include "../app/services.hpp"
 
 #include <jcode/cli/exit_codes.hpp>
+#include <jcode/paths/paths.hpp>
 
 #include <iostream>
 
@@ -45,6 +46,8 @@ Result<plugins::Registry*> Context::registry() {
   registry_ = std::move(reg);
   return registry_.get();
 }
+
+Result<std::filesystem::path> Context::jcode_home() const { return paths::jcode_home(env_); }
 
 int Context::fail(const Error& e) const {
   std::cerr << "jcode: " << e.message << "\n";

@@ -9,6 +9,7 @@
 #include <jcode/paths/env.hpp>
 #include <jcode/plugins/registry.hpp>
 
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -25,6 +26,8 @@ class Context {
   ~Context();
 
   const GlobalOptions& global() const { return global_; }
+  // The command line is parsed after plugins were discovered for `jcode login`.
+  void set_global(GlobalOptions global) { global_ = std::move(global); }
   const paths::Env& env() const { return env_; }
 
   // config.toml; an unreadable or malformed file is an error naming it (never rewritten).
@@ -32,6 +35,8 @@ class Context {
   // Discovered plugins (entry points run; no create()).
   Result<plugins::Registry*> registry();
   app::Services& services();
+  // $JCODE_HOME or ~/.jcode.
+  Result<std::filesystem::path> jcode_home() const;
 
   // Prints "jcode: <message>" to stderr and returns the exit code for the error.
   int fail(const Error& e) const;

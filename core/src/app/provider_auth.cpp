@@ -1,0 +1,163 @@
+#include "provider_auth.hpp"
+
+#include "../cli/context.hpp"
+#include "services.hpp"
+
+#include <jcode/auth/token_endpoint.hpp>
+#include <jcode/endpoints/endpoints.hpp>
+
+namespace jcode::app {
+
+ProviderAuth::ProviderAuth(cli::Context& ctx, plugins::Plugin& plugin) : ctx_(ctx), plugin_(plugin) {}
+
+auth::CredentialStore& ProviderAuth::store() {
+  if (!store_) {
+    auto s = auth::CredentialStore::from_environment();
+    // from_environment fails only without HOME; fall back to paths that make every later
+    // operation fail with a clear message instead of writing somewhere unexpected.
+    store_.emplace(s ? std::move(*s) : auth::CredentialStore("", ""));
+  }
+  return *store_;
+}
+
+Result<model::SourceDecl> ProviderAuth::login_target() const {
+  for (const auto& s : info().sources)
+    if (s.login_target()) return s;
+  return Error{JCODE_E_NOT_SUPPORTED, "plugin " + info().id + " declares no source a login saves to"};
+}
+
+Result<model::SourceDecl> ProviderAuth::own_source(std::string_view source_id) const {
+  for (const auto& s : info().sources) {
+    if (s.id != source_id) continue;
+    if (s.kind != model::SourceKind::jcode_file && s.kind != model::SourceKind::app_env_file)
+      return Error{JCODE_E_DENIED, "source " + s.id + " of plugin " + info().id + " is not jcode's own file"};
+    return s;
+  }
+  return Error{JCODE_E_NOT_FOUND, "plugin " + info().id + " declares no source '" + std::string(source_id) + "'"};
+}
+
+model::OAuthClient ProviderAuth::effective_client(const model::OAuthClient& client) {
+  model::OAuthClient c = client;
+  auto& svc = ctx_.services();
+  if (auto v = svc.config_get(info().id, "client_id")) c.client_id = *v;
+  if (auto v = svc.config_get(info().id, "client_secret")) c.client_secret = *v;
+  return c;
+}
+
+Result<auth::OAuthUrls> ProviderAuth::oauth_urls(const model::OAuthClient& client) {
+  auto& svc = ctx_.services();
+  auth::OAuthUrls urls;
+  auto a = svc.endpoint_url(info().id, client.authorize_endpoint);
+  if (!a) return a.error();
+  urls.authorize = *a;
+  auto t = svc.endpoint_url(info().id, client.token_endpoint);
+  if (!t) return t.error();
+  urls.token = *t;
+  if (!client.revoke_endpoint.empty()) {
+    auto r = svc.endpoint_url(info().id, client.revoke_endpoint);
+    if (!r) return r.error();
+    urls.revoke = *r;
+  }
+  return urls;
+}
+
+Result<model::Credential> ProviderAuth::map_tokens(std::string_view json, const model::Credential* previous) {
+  if (info().login && info().login->has_token_response) return plugin_.call_token_response(json, previous);
+  return auth::map_token_response(json, previous, ctx_.services().now_ms(info().id));
+}
+
+Status ProviderAuth::save(const model::SourceDecl& source, const model::Credential& cred) {
+  if (source.kind == model::SourceKind::app_env_file) return store().write_env_value(source, cred.access_token);
+  if (source.kind != model::SourceKind::jcode_file)
+    return Error{JCODE_E_DENIED, "refusing to write " + source.label + ": it is not jcode's own file"};
+  auto current = store().read(source);
+  if (!current) return current.error();
+  auto bytes = plugin_.call_serialize(source, current->value_or(""), &cred);
+  if (!bytes) return bytes.error();
+  return store().write(source, *bytes);
+}
+
+Result<bool> ProviderAuth::remove(const model::SourceDecl& source) {
+  if (source.kind == model::SourceKind::app_env_file) {
+    auto v = store().read_env_value(source);
+    if (!v) return v.error();
+    if (!*v) return false;
+    auto st = store().remove_env_value(source);
+    if (!st) return st.error();
+    return true;
+  }
+  if (source.kind != model::SourceKind::jcode_file)
+    return Error{JCODE_E_DENIED, "refusing to modify " + source.label + ": it is not jcode's own file"};
+  auto current = store().read(source);
+  if (!current) return current.error();
+  if (!*current) return false;
+  auto parsed = plugin_.call_parse(source, **current);
+  if (!parsed) return parsed.status() == JCODE_E_DECLINE ? Result<bool>(false) : Result<bool>(parsed.error());
+  auto bytes = plugin_.call_serialize(source, **current, nullptr);
+  if (!bytes) return bytes.error();
+  auto st = store().write(source, *bytes);
+  if (!st) return st.error();
+  return true;
+}
+
+Result<std::optional<model::Credential>> ProviderAuth::load(const model::SourceDecl& source) {
+  if (source.kind == model::SourceKind::app_env_file) {
+    auto v = store().read_env_value(source);
+    if (!v) return v.error();
+    if (!*v || (*v)->empty()) return std::optional<model::Credential>{};
+    auto c = plugin_.call_parse(source, **v);
+    if (!c) {
+      if (c.status() == JCODE_E_DECLINE) return std::optional<model::Credential>{};
+      return c.error();
+    }
+    c->source_id = source.id;
+    return std::optional<model::Credential>(*c);
+  }
+  auto current = store().read(source);
+  if (!current) return current.error();
+  if (!*current) return std::optional<model::Credential>{};
+  auto c = plugin_.call_parse(source, **current);
+  if (!c) {
+    if (c.status() == JCODE_E_DECLINE) return std::optional<model::Credential>{};
+    return c.error();
+  }
+  c->source_id = source.id;
+  return std::optional<model::Credential>(*c);
+}
+
+Result<auth::RefreshResult> ProviderAuth::refresh(const model::SourceDecl& source, const model::Credential& current,
+                                                  bool force) {
+  if (!info().login || !info().login->oauth)
+    return Error{JCODE_E_NOT_SUPPORTED, info().display_name + " credentials cannot be refreshed by jcode"};
+  model::OAuthClient client = effective_client(*info().login->oauth);
+  auth::RefreshTarget t;
+  t.provider = info().id;
+  t.display = info().display_name;
+  auto token = ctx_.services().endpoint_url(info().id, client.token_endpoint);
+  if (!token) return token.error();
+  t.token_url = *token;
+  t.client_id = client.client_id;
+  t.client_secret = client.client_secret;
+  t.body = client.token_body;
+  t.refresh_scopes = client.refresh_scopes;
+  t.mapper = [this](std::string_view json, const model::Credential* previous) { return map_tokens(json, previous); };
+  if (source.kind == model::SourceKind::jcode_file) {
+    t.load = [this, source]() { return load(source); };
+    t.save = [this, source](const model::Credential& c) { return save(source, c); };
+  } else {
+    t.external = true;
+    t.external_label = source.label;
+    t.external_hint = "run " + source.label + " once so it refreshes its own login, or run `jcode login --provider " +
+                      info().id + "`";
+    t.load = [current]() -> Result<std::optional<model::Credential>> { return std::optional<model::Credential>(current); };
+    t.save = [](const model::Credential&) -> Status {
+      return Error{JCODE_E_DENIED, "another tool's credentials are never written"};
+    };
+  }
+  auto home = ctx_.jcode_home();
+  if (!home) return home.error();
+  auth::RefreshCoordinator coordinator(*home);
+  return coordinator.ensure_fresh(t, current, force);
+}
+
+}  // namespace jcode::app

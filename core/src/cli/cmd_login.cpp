@@ -1,0 +1,222 @@
+// jcode login / jcode logout: the generic parts. The provider's own flow comes from its
+// plugin's declarations (OAuth client, device client, API key, custom run()).
+#include "../app/provider_auth.hpp"
+#include "../app/services.hpp"
+#include "commands.hpp"
+
+#include <jcode/auth/io.hpp>
+#include <jcode/auth/pending.hpp>
+#include <jcode/cli/exit_codes.hpp>
+#include <jcode/log/log.hpp>
+#include <jcode/ui/terminal.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <iostream>
+#include <unistd.h>
+
+namespace jcode::cli {
+namespace {
+
+void on_sigint(int) { auth::request_cancel(); }
+
+// Ctrl-C during a login asks the engine to stop at a safe point instead of killing the
+// process mid-write.
+struct CancelOnSigint {
+  struct sigaction old{};
+  CancelOnSigint() {
+    struct sigaction sa{};
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old);
+  }
+  ~CancelOnSigint() { sigaction(SIGINT, &old, nullptr); }
+};
+
+// "-" means: read the value from stdin (so it never appears in argv or shell history).
+Result<std::string> value_or_stdin(const std::string& value, std::string_view flag) {
+  if (value != "-") return value;
+  std::string line;
+  if (!std::getline(std::cin, line))
+    return Error{JCODE_E_INVALID_ARG, std::string(flag) + " -: nothing could be read from stdin"};
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n' || line.back() == ' ')) line.pop_back();
+  return line;
+}
+
+Result<std::string> choose_provider(Context& ctx, plugins::Registry& reg, const LoginOptions& opt) {
+  if (!opt.provider.empty()) return opt.provider;
+  if (!ctx.global().provider.empty()) return ctx.global().provider;
+  std::vector<std::string> ids;
+  for (const auto& p : reg.plugins())
+    if (p->info().login) ids.push_back(p->id());
+  if (ids.empty()) return Error{JCODE_E_NOT_FOUND, "no installed provider plugin offers a login (see `jcode plugins list`)"};
+  auto c = ui::default_console();
+  if (!c.interactive)
+    return Error{JCODE_E_INVALID_ARG, "name the provider: jcode login --provider <" + [&] {
+                   std::string s;
+                   for (const auto& i : ids) s += (s.empty() ? "" : "|") + i;
+                   return s;
+                 }() + ">"};
+  return ui::prompt_choice(c, "Log in to which provider?", ids);
+}
+
+void print_done(Context& ctx, const plugins::PluginInfo& info, const model::SourceDecl& target,
+                const std::string& path, const model::Credential& cred) {
+  if (ctx.global().json) {
+    nlohmann::json j{{"status", "logged_in"}, {"provider", info.id}, {"source", target.id}, {"path", path}};
+    j["email"] = cred.email.empty() ? nlohmann::json() : nlohmann::json(cred.email);
+    j["expires_at_ms"] = cred.expires_at_ms ? nlohmann::json(cred.expires_at_ms) : nlohmann::json();
+    std::cout << j.dump() << "\n";
+    return;
+  }
+  std::cerr << "Logged in to " << info.display_name;
+  if (!cred.email.empty()) std::cerr << " as " << cred.email;
+  std::cerr << ". Saved to " << path << "\n";
+}
+
+}  // namespace
+
+int cmd_login(Context& ctx, const LoginOptions& opt) {
+  auto reg = ctx.registry();
+  if (!reg) return ctx.fail(reg.error());
+  auto id = choose_provider(ctx, **reg, opt);
+  if (!id) return ctx.fail(id.error());
+  auto plugin = (*reg)->instance(*id);
+  if (!plugin) return ctx.fail(plugin.error());
+  const plugins::PluginInfo& info = (*plugin)->info();
+  if (!info.login) return ctx.fail(Error{JCODE_E_NOT_SUPPORTED, info.display_name + " has no login flow"});
+
+  model::LoginRequest req;
+  if (opt.no_browser) req.flags |= JCODE_LOGIN_F_NO_BROWSER;
+  if (opt.print_auth_url) req.flags |= JCODE_LOGIN_F_PRINT_AUTH_URL;
+  if (opt.complete) req.flags |= JCODE_LOGIN_F_COMPLETE;
+  if (ctx.global().json) req.flags |= JCODE_LOGIN_F_JSON;
+  if (!ui::interactive()) req.flags |= JCODE_LOGIN_F_NONINTERACTIVE;
+  if (opt.callback_url) {
+    auto v = value_or_stdin(*opt.callback_url, "--callback-url");
+    if (!v) return ctx.fail(v.error());
+    req.callback_url = *v;
+    log::add_secret(req.callback_url);
+  }
+  if (opt.auth_code) {
+    auto v = value_or_stdin(*opt.auth_code, "--auth-code");
+    if (!v) return ctx.fail(v.error());
+    req.auth_code = *v;
+    log::add_secret(req.auth_code);
+  }
+  for (const auto& [name, value] : opt.plugin_options) {
+    bool declared = false;
+    for (const auto& o : info.login->options) declared = declared || o.name == name;
+    if (!declared)
+      return ctx.fail(Error{JCODE_E_INVALID_ARG, "--" + name + " is not an option of `jcode login --provider " + info.id + "`"});
+    req.options[name] = value;
+  }
+  ctx.services().set_no_browser(opt.no_browser);
+  CancelOnSigint cancel_guard;
+
+  app::ProviderAuth pa(ctx, **plugin);
+  auto target = pa.login_target();
+  if (!target) return ctx.fail(target.error());
+  auto path = pa.store().path_of(*target);
+  std::string path_text = path ? path->string() : target->location;
+
+  std::optional<model::Credential> cred;
+  switch (info.login->method) {
+    case plugins::LoginMethod::oauth_pkce: {
+      if (!info.login->oauth) return ctx.fail(Error{JCODE_E_PROTOCOL, info.id + " declares OAuth login without a client"});
+      model::OAuthClient client = pa.effective_client(*info.login->oauth);
+      auto urls = pa.oauth_urls(client);
+      if (!urls) return ctx.fail(urls.error());
+      auto home = ctx.jcode_home();
+      if (!home) return ctx.fail(home.error());
+      auth::TerminalIo io;
+      auth::PendingStore pending = auth::PendingStore::in_home(*home);
+      auth::OAuthFlowContext fc;
+      fc.provider = info.id;
+      fc.client = client;
+      fc.urls = *urls;
+      fc.io = &io;
+      fc.http = auth::default_http();
+      fc.pending = &pending;
+      auth::OAuthFlow flow(fc);
+      auto outcome = flow.run(req);
+      if (!outcome) return ctx.fail(outcome.error());
+      if (outcome->pending) return exit_ok;  // the flow printed the URL and how to resume
+      auto mapped = pa.map_tokens(outcome->token_json, nullptr);
+      if (!mapped) return ctx.fail(mapped.error());
+      cred = *mapped;
+      break;
+    }
+    case plugins::LoginMethod::api_key: {
+      std::string key;
+      auto c = ui::default_console();
+      if (c.interactive) {
+        auto k = ui::prompt_secret(c, info.display_name + " API key");
+        if (!k) return ctx.fail(k.error());
+        key = *k;
+      } else {
+        auto k = value_or_stdin("-", "the API key on stdin");
+        if (!k) return ctx.fail(k.error());
+        key = *k;
+      }
+      if (key.empty()) return ctx.fail(Error{JCODE_E_INVALID_ARG, "an empty API key was given; nothing was saved"});
+      log::add_secret(key);
+      model::Credential k;
+      k.kind = model::CredentialKind::api_key;
+      k.access_token = key;
+      cred = k;
+      break;
+    }
+    case plugins::LoginMethod::custom: {
+      auto r = (*plugin)->call_login_run(req);
+      if (!r) return ctx.fail(r.error());
+      if (!*r) {
+        if (!ctx.global().json) std::cerr << "Logged in to " << info.display_name << ".\n";
+        else std::cout << nlohmann::json{{"status", "logged_in"}, {"provider", info.id}}.dump() << "\n";
+        return exit_ok;
+      }
+      cred = **r;
+      break;
+    }
+    case plugins::LoginMethod::device:
+      return ctx.fail(Error{JCODE_E_NOT_SUPPORTED, "device-code login is not wired into this jcode build yet"});
+  }
+
+  if (info.login->has_after_login) {
+    auto enriched = (*plugin)->call_after_login(*cred);
+    if (enriched) cred = *enriched;
+  }
+  auto st = pa.save(*target, *cred);
+  if (!st) return ctx.fail(st.error());
+  print_done(ctx, info, *target, path_text, *cred);
+  return exit_ok;
+}
+
+int cmd_logout(Context& ctx, const LogoutOptions& opt) {
+  std::string id = !opt.provider.empty() ? opt.provider : ctx.global().provider;
+  if (id.empty()) return ctx.fail(Error{JCODE_E_INVALID_ARG, "name the provider: jcode logout --provider <id>"});
+  auto reg = ctx.registry();
+  if (!reg) return ctx.fail(reg.error());
+  auto plugin = (*reg)->instance(id);
+  if (!plugin) return ctx.fail(plugin.error());
+  app::ProviderAuth pa(ctx, **plugin);
+  bool removed = false;
+  for (const auto& s : (*plugin)->info().sources) {
+    if (s.kind != model::SourceKind::jcode_file && s.kind != model::SourceKind::app_env_file) continue;
+    auto r = pa.remove(s);
+    if (!r) return ctx.fail(r.error());
+    removed = removed || *r;
+  }
+  if (ctx.global().json) {
+    std::cout << nlohmann::json{{"status", removed ? "logged_out" : "not_logged_in"}, {"provider", id}}.dump() << "\n";
+  } else if (removed) {
+    std::cerr << "Removed jcode's " << (*plugin)->info().display_name
+              << " credentials. Other tools' files were not touched.\n";
+  } else {
+    std::cerr << "jcode holds no " << (*plugin)->info().display_name << " credentials.\n";
+  }
+  return exit_ok;
+}
+
+}  // namespace jcode::cli
