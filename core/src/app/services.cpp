@@ -1,8 +1,12 @@
 #include "services.hpp"
 
 #include "../cli/context.hpp"
+#include "provider_auth.hpp"
 
 #include <jcode/auth/io.hpp>
+#include <jcode/auth/loopback.hpp>
+#include <jcode/auth/oauth_flow.hpp>
+#include <jcode/auth/pending.hpp>
 #include <jcode/endpoints/endpoints.hpp>
 #include <jcode/http/client.hpp>
 #include <jcode/log/log.hpp>
@@ -161,6 +165,123 @@ Result<int32_t> Services::spawn(std::string_view, const plugins::ProcessSpec& sp
   auto r = process::run(s, h);
   if (!r) return r.error();
   return static_cast<int32_t>(*r);
+}
+
+namespace {
+
+// host->loopback_listen: the engine's listener without a state check (the plugin checks).
+class LoopbackAdapter final : public plugins::Loopback {
+ public:
+  explicit LoopbackAdapter(std::unique_ptr<auth::LoopbackListener> l) : l_(std::move(l)) {}
+  const std::string& redirect_uri() const override { return l_->redirect_uri(); }
+  Result<std::string> wait(uint32_t timeout_ms) override {
+    auto r = l_->wait(std::chrono::milliseconds(timeout_ms == 0 ? 300'000 : timeout_ms),
+                      [] { return auth::cancel_requested(); });
+    if (!r) return r.error();
+    return r->query;
+  }
+
+ private:
+  std::unique_ptr<auth::LoopbackListener> l_;
+};
+
+// A plugin's pending-state key is namespaced by its id, so plugins cannot read each other's.
+Result<std::string> state_key(std::string_view plugin, std::string_view key) {
+  std::string k = std::string(plugin) + "." + std::string(key);
+  if (auto st = auth::PendingStore::check_key(k); !st) return st.error();
+  return k;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<plugins::Loopback>> Services::loopback_listen(std::string_view,
+                                                                     const plugins::LoopbackSpec& spec) {
+  if (spec.port > 65535) return Error{JCODE_E_INVALID_ARG, "loopback port out of range"};
+  auth::LoopbackOptions o;
+  o.port = static_cast<uint16_t>(spec.port);
+  if (!spec.host.empty()) o.host = spec.host;
+  if (!spec.path.empty()) o.path = spec.path;
+  auto l = auth::LoopbackListener::start(o);
+  if (!l) return l.error();
+  return std::unique_ptr<plugins::Loopback>(std::make_unique<LoopbackAdapter>(std::move(*l)));
+}
+
+Result<std::string> Services::store_read(std::string_view plugin, std::string_view source_id) {
+  auto reg = ctx_.registry();
+  if (!reg) return reg.error();
+  auto p = (*reg)->instance(plugin);
+  if (!p) return p.error();
+  ProviderAuth pa(ctx_, **p);
+  auto src = pa.own_source(source_id);
+  if (!src) return src.error();
+  auto bytes = pa.store().read(*src);
+  if (!bytes) return bytes.error();
+  if (!*bytes) return Error{JCODE_E_NOT_FOUND, src->location + " does not exist yet"};
+  return **bytes;
+}
+
+Status Services::store_write(std::string_view plugin, std::string_view source_id, std::string_view content) {
+  auto reg = ctx_.registry();
+  if (!reg) return reg.error();
+  auto p = (*reg)->instance(plugin);
+  if (!p) return p.error();
+  ProviderAuth pa(ctx_, **p);
+  auto src = pa.own_source(source_id);
+  if (!src) return src.error();
+  return pa.store().write(*src, content);
+}
+
+Status Services::state_put(std::string_view plugin, std::string_view key, std::string_view value, int64_t ttl_ms) {
+  auto k = state_key(plugin, key);
+  if (!k) return k.error();
+  auto home = ctx_.jcode_home();
+  if (!home) return home.error();
+  return auth::PendingStore::in_home(*home).put_value(*k, value, ttl_ms);
+}
+
+Result<std::string> Services::state_get(std::string_view plugin, std::string_view key) {
+  auto k = state_key(plugin, key);
+  if (!k) return k.error();
+  auto home = ctx_.jcode_home();
+  if (!home) return home.error();
+  return auth::PendingStore::in_home(*home).get_value(*k);
+}
+
+Status Services::state_erase(std::string_view plugin, std::string_view key) {
+  auto k = state_key(plugin, key);
+  if (!k) return k.error();
+  auto home = ctx_.jcode_home();
+  if (!home) return home.error();
+  return auth::PendingStore::in_home(*home).erase(*k);
+}
+
+Result<std::string> Services::oauth_authorize(std::string_view plugin, const model::OAuthClient& client,
+                                              const model::LoginRequest& request) {
+  auto reg = ctx_.registry();
+  if (!reg) return reg.error();
+  auto p = (*reg)->instance(plugin);
+  if (!p) return p.error();
+  ProviderAuth pa(ctx_, **p);
+  model::OAuthClient c = pa.effective_client(client);
+  auto urls = pa.oauth_urls(c);
+  if (!urls) return urls.error();
+  auto home = ctx_.jcode_home();
+  if (!home) return home.error();
+  auth::TerminalIo io;
+  auth::PendingStore pending = auth::PendingStore::in_home(*home);
+  auth::OAuthFlowContext fc;
+  fc.provider = std::string(plugin);
+  fc.client = c;
+  fc.urls = *urls;
+  fc.io = &io;
+  fc.http = auth::default_http();
+  fc.pending = &pending;
+  auth::OAuthFlow flow(fc);
+  auto outcome = flow.run(request);
+  if (!outcome) return outcome.error();
+  if (outcome->pending)
+    return Error{JCODE_E_CANCELLED, "login deferred: finish it with " + outcome->pending->resume_command};
+  return outcome->token_json;
 }
 
 bool Services::is_cancelled(std::string_view) { return auth::cancel_requested(); }

@@ -37,6 +37,19 @@ class Services final : public plugins::HostServices {
   Result<int32_t> spawn(std::string_view plugin, const plugins::ProcessSpec& spec,
                         const plugins::ProcessOutput& output) override;
 
+  Result<std::unique_ptr<plugins::Loopback>> loopback_listen(std::string_view plugin,
+                                                             const plugins::LoopbackSpec& spec) override;
+
+  Result<std::string> store_read(std::string_view plugin, std::string_view source_id) override;
+  Status store_write(std::string_view plugin, std::string_view source_id, std::string_view content) override;
+
+  Status state_put(std::string_view plugin, std::string_view key, std::string_view value, int64_t ttl_ms) override;
+  Result<std::string> state_get(std::string_view plugin, std::string_view key) override;
+  Status state_erase(std::string_view plugin, std::string_view key) override;
+
+  Result<std::string> oauth_authorize(std::string_view plugin, const model::OAuthClient& client,
+                                      const model::LoginRequest& request) override;
+
   bool is_cancelled(std::string_view plugin) override;
 
   // --no-browser for this invocation.
