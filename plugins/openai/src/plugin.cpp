@@ -1,0 +1,284 @@
+// jcode-provider-openai: the tables jcode loads. ChatGPT/Codex OAuth (PKCE on the fixed
+// loopback port 1455, refresh through the host's engine), discovery of jcode's, Codex's,
+// OpenCode's and pi's credentials and OPENAI_API_KEY, and the Responses API transport. The
+// logic lives in the pure files beside this one.
+#include "credentials.hpp"
+#include "transport.hpp"
+
+#include <jcode/plugin.hpp>
+#include <jcode/support/responses.hpp>
+#include <jcode/support/shared_auth_files.hpp>
+
+#include <string>
+#include <vector>
+
+namespace jcode::openai {
+namespace {
+
+using plugin::Host;
+using plugin::str;
+using plugin::view;
+
+constexpr const char* kDefaultModel = "gpt-5.6-sol";
+
+std::string to_string(jcode_str s) { return std::string(view(s)); }
+
+Tokens tokens_of(const jcode_credential& c) {
+  Tokens t;
+  t.api_key = c.kind == JCODE_CRED_API_KEY;
+  t.access = to_string(c.access_token);
+  t.refresh = to_string(c.refresh_token);
+  t.id_token = to_string(c.id_token);
+  t.account_id = to_string(c.account_id);
+  t.email = to_string(c.email);
+  t.expires_at_ms = c.expires_at_ms;
+  return t;
+}
+
+jcode_status put(const Tokens& t, const jcode_credential_sink* out) {
+  plugin::Credential c;
+  c.kind = t.api_key ? JCODE_CRED_API_KEY : JCODE_CRED_OAUTH;
+  c.access_token = t.access;
+  c.refresh_token = t.refresh;
+  c.id_token = t.id_token;
+  c.account_id = t.account_id;
+  c.email = t.email;
+  c.expires_at_ms = t.expires_at_ms;
+  return c.put(out);
+}
+
+class OpenAI : public plugin::Instance {
+ public:
+  using Instance::Instance;
+
+  // ---- credentials ----
+  jcode_status parse(const jcode_source_decl& source, std::string_view content, const jcode_credential_sink* out) {
+    if (source.kind == JCODE_SOURCE_ENV_VAR || source.kind == JCODE_SOURCE_APP_ENV_FILE) {
+      if (content.empty()) return JCODE_E_DECLINE;
+      Tokens t;
+      t.api_key = true;
+      t.access = std::string(content);
+      host().add_secret(t.access);
+      return put(t, out);
+    }
+    if (source.flags & JCODE_SOURCE_F_SHARED) {
+      // Only ChatGPT OAuth entries: the spec imports OpenCode/pi OAuth, not their keys.
+      auto r = support::parse_shared_auth(content, {"openai-codex", "openai_codex", "openai", "codex"});
+      if (r.status == support::SharedParse::malformed)
+        return host().error(JCODE_E_PROTOCOL, std::string(source.label) + " (" + source.location + "): " + r.error);
+      if (r.status != support::SharedParse::found || !r.entry.oauth || r.entry.access.empty()) return JCODE_E_DECLINE;
+      Tokens t;
+      t.access = r.entry.access;
+      t.refresh = r.entry.refresh;
+      t.account_id = r.entry.account_id;
+      t.expires_at_ms = r.entry.expires_at_ms;
+      complete_from_jwts(t);
+      return hand_out(t, out);
+    }
+    ParseResult r = std::string_view(source.id) == "openai_codex_auth_json" ? parse_codex_auth(content)
+                                                                             : parse_jcode_auth(content);
+    if (!r.error.empty()) return host().error(JCODE_E_PROTOCOL, r.error);
+    if (!r.tokens) return JCODE_E_DECLINE;
+    return hand_out(*r.tokens, out);
+  }
+
+  jcode_status serialize(const jcode_source_decl&, std::string_view current, const jcode_credential* cred,
+                         jcode_sink* out) {
+    SerializeResult s;
+    if (cred == nullptr) {
+      s = serialize_jcode_auth(current, nullptr);
+    } else {
+      Tokens t = tokens_of(*cred);
+      s = serialize_jcode_auth(current, &t);
+    }
+    if (!s.error.empty()) return host().error(JCODE_E_PROTOCOL, s.error);
+    return plugin::write(out, s.text);
+  }
+
+  // ---- login ----
+  jcode_status token_response(std::string_view json, const jcode_credential* previous,
+                              const jcode_credential_sink* out) {
+    Tokens prev;
+    if (previous != nullptr) prev = tokens_of(*previous);
+    ParseResult r = map_token_response(json, previous ? &prev : nullptr, host().now_ms());
+    if (!r.tokens) return host().error(JCODE_E_PROTOCOL, r.error);
+    return hand_out(*r.tokens, out);
+  }
+
+  // ---- transport ----
+  jcode_status send(const jcode_chat_request& req, const jcode_credential* cred, const jcode_event_sink& events) {
+    if (cred == nullptr)
+      return host().error(JCODE_E_AUTH_REQUIRED,
+                          "no OpenAI credentials; run `jcode login --provider openai` or set OPENAI_API_KEY");
+    CredentialView cv;
+    cv.kind = cred->kind;
+    cv.access = view(cred->access_token);
+    cv.refresh = view(cred->refresh_token);
+    cv.id_token = view(cred->id_token);
+    cv.account_id = view(cred->account_id);
+    const Mode mode = mode_for(cv.kind, cv.refresh, cv.id_token);
+
+    Origins origins;
+    if (mode == Mode::chatgpt) {
+      auto u = host().endpoint_url("chatgpt");
+      if (!u) return host().error(JCODE_E_INTERNAL, "the openai.chatgpt endpoint could not be resolved");
+      origins.chatgpt = *u;
+    } else {
+      auto u = host().endpoint_url("api");
+      if (!u) return host().error(JCODE_E_INTERNAL, "the openai.api endpoint could not be resolved");
+      origins.api = *u;
+      origins.base_url = host().env("OPENAI_BASE_URL");
+    }
+    std::string model = req.model.len ? to_string(req.model) : kDefaultModel;
+    Prepared p = prepare(cv, view(req.conversation), model, origins);
+    if (p.status != JCODE_OK) return host().error(p.status, p.error);
+
+    std::vector<jcode_kv> headers;
+    headers.reserve(p.headers.size());
+    for (const auto& [k, v] : p.headers) headers.push_back({str(k), str(v)});
+
+    support::responses::StreamDecoder decoder([&events](const jcode_event& e) { return events.emit(events.self, &e); });
+    Streamed s{decoder};
+    jcode_http_request hr{};
+    hr.struct_size = sizeof hr;
+    hr.method = str("POST");
+    hr.url = str(p.url);
+    hr.headers = headers.data();
+    hr.header_count = headers.size();
+    hr.body = str(p.body);
+    hr.flags = JCODE_HTTP_F_RETRY | JCODE_HTTP_F_SSE;
+    jcode_status st = host().http(hr, s.sink());
+    if (st != JCODE_OK) {
+      if (!s.decode_error.empty()) return host().error(st, s.decode_error);
+      return st;  // the host set the message (network, timeout, cancelled)
+    }
+    if (s.status < 200 || s.status >= 300) {
+      Failure f = classify(s.status, s.body, mode);
+      return host().error(f.status, f.message);
+    }
+    if (decoder.saw_error()) {
+      std::string code = decoder.error_code();
+      jcode_status es = (code == "rate_limit_exceeded" || code == "usage_limit_reached" || code == "insufficient_quota")
+                            ? JCODE_E_RATE_LIMITED
+                            : JCODE_E_SERVER;
+      return host().error(es, "OpenAI stream error: " + (code.empty() ? "" : code + ": ") + decoder.error_message());
+    }
+    if (!decoder.finished()) return host().error(JCODE_E_PROTOCOL, "the OpenAI stream ended before response.completed");
+    return JCODE_OK;
+  }
+
+ private:
+  // Every token handed to the host is also registered as a secret so no log line shows it.
+  jcode_status hand_out(const Tokens& t, const jcode_credential_sink* out) {
+    host().add_secret(t.access);
+    host().add_secret(t.refresh);
+    host().add_secret(t.id_token);
+    return put(t, out);
+  }
+
+  // A streamed Responses answer: SSE events into the decoder, error bodies buffered.
+  struct Streamed {
+    support::responses::StreamDecoder& decoder;
+    int32_t status = 0;
+    std::string body;
+    std::string decode_error;
+    jcode_http_response_sink s{};
+    jcode_http_response_sink& sink() {
+      s.struct_size = sizeof s;
+      s.self = this;
+      s.on_status = [](void* self, int32_t status, const jcode_kv*, size_t) noexcept -> jcode_status {
+        static_cast<Streamed*>(self)->status = status;
+        return JCODE_OK;
+      };
+      s.on_body = [](void* self, const char* data, size_t len) noexcept -> jcode_status {
+        try {
+          auto* x = static_cast<Streamed*>(self);
+          if (x->body.size() + len > (1u << 20)) return JCODE_E_PROTOCOL;
+          x->body.append(data, len);
+          return JCODE_OK;
+        } catch (...) {
+          return JCODE_E_NOMEM;
+        }
+      };
+      s.on_event = [](void* self, jcode_str event, jcode_str data) noexcept -> jcode_status {
+        auto* x = static_cast<Streamed*>(self);
+        try {
+          jcode_status st = x->decoder.feed(view(event), view(data));
+          if (st == JCODE_E_PROTOCOL) x->decode_error = x->decoder.error_message();
+          return st;
+        } catch (...) {
+          return JCODE_E_INTERNAL;
+        }
+      };
+      return s;
+    }
+  };
+};
+
+// ---- static declarations ----
+
+const jcode_endpoint_decl kAuthorize{sizeof(jcode_endpoint_decl), "authorize", "https://auth.openai.com/oauth/authorize",
+                                     "OAuth authorization page"};
+const jcode_endpoint_decl kToken{sizeof(jcode_endpoint_decl), "token", "https://auth.openai.com/oauth/token",
+                                 "OAuth token endpoint (form body)"};
+const jcode_endpoint_decl kRevoke{sizeof(jcode_endpoint_decl), "revoke", "https://auth.openai.com/oauth/revoke",
+                                  "OAuth token revocation (logout)"};
+const jcode_endpoint_decl kChatGPT{sizeof(jcode_endpoint_decl), "chatgpt", "https://chatgpt.com",
+                                   "ChatGPT origin; subscription requests go to /backend-api/codex/responses"};
+const jcode_endpoint_decl kApi{sizeof(jcode_endpoint_decl), "api", "https://api.openai.com",
+                               "OpenAI API origin; API-key requests go to /v1/responses (OPENAI_BASE_URL replaces it)"};
+const jcode_endpoint_decl* const kEndpoints[] = {&kAuthorize, &kToken, &kRevoke, &kChatGPT, &kApi, nullptr};
+
+const jcode_source_decl kJcodeAuth{sizeof(jcode_source_decl), JCODE_SOURCE_JCODE_FILE, "jcode_openai_auth",
+                                   "openai-auth.json", nullptr, "jcode OpenAI/ChatGPT OAuth", JCODE_CRED_OAUTH,
+                                   JCODE_SOURCE_F_LOGIN_TARGET};
+const jcode_source_decl kCodex{sizeof(jcode_source_decl), JCODE_SOURCE_EXTERNAL_FILE, "openai_codex_auth_json",
+                               "~/.codex/auth.json", nullptr, "Codex CLI", JCODE_CRED_OAUTH, 0};
+const jcode_source_decl kOpenCode{sizeof(jcode_source_decl), JCODE_SOURCE_EXTERNAL_FILE, "opencode_auth_json",
+                                  "~/.local/share/opencode/auth.json", nullptr, "OpenCode", JCODE_CRED_OAUTH,
+                                  JCODE_SOURCE_F_SHARED};
+const jcode_source_decl kPi{sizeof(jcode_source_decl), JCODE_SOURCE_EXTERNAL_FILE, "pi_auth_json",
+                            "~/.pi/agent/auth.json", nullptr, "pi", JCODE_CRED_OAUTH, JCODE_SOURCE_F_SHARED};
+const jcode_source_decl kEnvKey{sizeof(jcode_source_decl), JCODE_SOURCE_ENV_VAR, "openai_api_key_env", "OPENAI_API_KEY",
+                                nullptr, "OPENAI_API_KEY environment variable", JCODE_CRED_API_KEY, 0};
+const jcode_source_decl kEnvFile{sizeof(jcode_source_decl), JCODE_SOURCE_APP_ENV_FILE, "openai_env", "openai.env",
+                                 "OPENAI_API_KEY", "jcode openai.env", JCODE_CRED_API_KEY, 0};
+const jcode_source_decl* const kSources[] = {&kJcodeAuth, &kCodex, &kOpenCode, &kPi, &kEnvKey, &kEnvFile, nullptr};
+
+const jcode_oauth_client kOAuth{
+    sizeof(jcode_oauth_client),
+    "app_EMoamEEZ73f0CkXaXp7hrann",
+    nullptr,
+    "authorize",
+    "token",
+    "revoke",
+    "openid profile email offline_access",
+    nullptr,
+    "id_token_add_organizations=true&codex_cli_simplified_flow=true&originator=codex_cli_rs",
+    JCODE_BODY_FORM,
+    JCODE_REDIRECT_LOOPBACK_FIXED,
+    1455,
+    300,
+    "localhost",
+    "/auth/callback",
+    nullptr,
+    0,  // a pasted bare code is refused: the callback URL or query with its state is required
+};
+
+const jcode_credential_api kCredentials = plugin::credential_api<OpenAI>();
+const jcode_login_api kLogin = plugin::login_api<OpenAI>(JCODE_LOGIN_OAUTH_PKCE, &kOAuth);
+const jcode_transport_api kTransport = plugin::transport_api<OpenAI>(kDefaultModel, JCODE_TRANSPORT_F_TOOLS);
+
+jcode_plugin_api make_api() {
+  jcode_plugin_api a = plugin::plugin_api<OpenAI>("openai", "OpenAI", "0.1.0",
+                                                  JCODE_ROLE_CREDENTIALS | JCODE_ROLE_LOGIN | JCODE_ROLE_TRANSPORT,
+                                                  &kCredentials, &kTransport, &kLogin, kEndpoints, kSources);
+  a.description = "ChatGPT subscription (Codex OAuth) or OpenAI API key, Responses API";
+  return a;
+}
+const jcode_plugin_api kApiTable = make_api();
+
+}  // namespace
+}  // namespace jcode::openai
+
+JCODE_DEFINE_PLUGIN(jcode::openai::kApiTable, JCODE_ABI_MINOR)
