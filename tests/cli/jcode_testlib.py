@@ -1,0 +1,110 @@
+"""Shared helpers for the CLI end-to-end tests: a temp HOME, the emulator on a free port,
+and running the jcode binary. Every process started here is stopped in tearDown."""
+import json
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import tempfile
+import unittest
+import urllib.request
+
+JCODE = os.environ["JCODE_BIN"]
+EMULATOR = os.environ["JCODE_EMULATOR_BIN"]
+PLUGIN_DIR = os.environ["JCODE_TEST_PLUGIN_DIR"]
+TIMEOUT = 60
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+class JcodeTestCase(unittest.TestCase):
+    auto_approve = True
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="jcode-cli-test-")
+        self.home = os.path.join(self.tmp, "home")
+        os.makedirs(self.home)
+        args = [EMULATOR, "--listen", "127.0.0.1:0"]
+        if self.auto_approve:
+            args.append("--auto-approve")
+        self.emu = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.emu.stdout.readline().strip()
+        self.assertTrue(line.startswith("listening http://127.0.0.1:"), line)
+        self.emu_url = line.split(" ", 1)[1]
+        # A fake browser: follows the authorize redirect to jcode's loopback listener.
+        self.browser = os.path.join(self.tmp, "browser.sh")
+        with open(self.browser, "w") as f:
+            f.write("#!/bin/sh\ncurl -s -L -o /dev/null \"$1\" &\n")
+        os.chmod(self.browser, 0o755)
+
+    def tearDown(self):
+        self.emu.send_signal(signal.SIGTERM)
+        try:
+            self.emu.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.emu.kill()
+            self.emu.wait()
+        self.emu.stdout.close()
+        self.emu.stderr.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def env(self, **extra):
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": self.home,
+            "JCODE_EMULATOR_URL": self.emu_url,
+            "JCODE_PLUGIN_PATH": PLUGIN_DIR,
+            "JCODE_NON_INTERACTIVE": "1",
+            "NO_BROWSER": "1",
+        }
+        for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+            if k in os.environ:
+                env[k] = os.environ[k]
+        env.update({k: v for k, v in extra.items() if v is not None})
+        return env
+
+    def browser_env(self):
+        env = self.env(DISPLAY=":0", BROWSER=self.browser)
+        del env["NO_BROWSER"]
+        return env
+
+    def jcode(self, *args, env=None, input=None, check=None):
+        p = subprocess.run([JCODE, *args], env=env or self.env(), input=input, capture_output=True,
+                           text=True, timeout=TIMEOUT)
+        if check is not None:
+            self.assertEqual(p.returncode, check, f"jcode {' '.join(args)}\nstdout: {p.stdout}\nstderr: {p.stderr}")
+        return p
+
+    def control(self, path, body=None, method=None):
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.emu_url + "/_emulator/" + path, data=data, method=method or ("POST" if data else "GET"),
+                                     headers={"content-type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            text = r.read().decode()
+            return json.loads(text) if text else None
+
+    def follow_authorize(self, url):
+        """GETs an authorize URL without following the redirect; returns the Location."""
+        opener = urllib.request.build_opener(NoRedirect)
+        try:
+            opener.open(url, timeout=10)
+        except urllib.error.HTTPError as e:
+            self.assertIn(e.code, (302, 303), e.read())
+            return e.headers["Location"]
+        self.fail("authorize did not redirect")
+
+    def jcode_path(self, *parts):
+        return os.path.join(self.home, ".jcode", *parts)
+
+    @staticmethod
+    def read_json(path):
+        with open(path) as f:
+            return json.load(f)
+
+    def assertPrivateFile(self, path):
+        st = os.stat(path)
+        self.assertEqual(stat.S_IMODE(st.st_mode), 0o600, path)
