@@ -104,6 +104,22 @@ int main(int argc, char** argv) {
   logout_cmd->add_option("provider", logout.provider, "Provider id (or --provider)");
   logout_cmd->callback([&] { action = [&](Context& c) { return cmd_logout(c, logout); }; });
 
+  // jcode auth trust|refresh
+  auto* auth_cmd = app.add_subcommand("auth", "Credentials: trust other tools' files, refresh, status");
+  auth_cmd->require_subcommand(1);
+  TrustOptions trust;
+  auto* trust_cmd = auth_cmd->add_subcommand("trust", "Approve or revoke reading another tool's credential file");
+  trust_cmd->add_option("action", trust.action, "list | add | revoke")->required()->check(CLI::IsMember({"list", "add", "revoke"}));
+  trust_cmd->add_option("source-id", trust.source_id, "Source id (see `jcode plugins info <id>`)");
+  trust_cmd->add_option("path", trust.path, "The file");
+  trust_cmd->callback([&] { action = [&](Context& c) { return cmd_auth_trust(c, trust); }; });
+  AuthRefreshOptions refresh;
+  auto* refresh_cmd = auth_cmd->add_subcommand("refresh", "Refresh the stored OAuth login now");
+  refresh_cmd->callback([&] {
+    refresh.provider = global.provider;
+    action = [&](Context& c) { return cmd_auth_refresh(c, refresh); };
+  });
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

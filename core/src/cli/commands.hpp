@@ -11,5 +11,7 @@ int cmd_plugins_list(Context& ctx, const PluginsListOptions& opt);
 int cmd_plugins_info(Context& ctx, const PluginsInfoOptions& opt);
 int cmd_login(Context& ctx, const LoginOptions& opt);
 int cmd_logout(Context& ctx, const LogoutOptions& opt);
+int cmd_auth_trust(Context& ctx, const TrustOptions& opt);
+int cmd_auth_refresh(Context& ctx, const AuthRefreshOptions& opt);
 
 }  // namespace jcode::cli

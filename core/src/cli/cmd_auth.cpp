@@ -1,0 +1,92 @@
+// jcode auth trust … and jcode auth refresh: scripted consent and a forced token refresh.
+#include "../app/provider_auth.hpp"
+#include "commands.hpp"
+
+#include <jcode/auth/consent.hpp>
+#include <jcode/cli/exit_codes.hpp>
+#include <jcode/config/config.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+
+namespace jcode::cli {
+
+int cmd_auth_trust(Context& ctx, const TrustOptions& opt) {
+  auto cfg_path = config::Config::default_path(ctx.env());
+  if (!cfg_path) return ctx.fail(cfg_path.error());
+  auth::Consent consent(*cfg_path, ctx.env());
+  if (opt.action == "list") {
+    auto entries = consent.list();
+    if (!entries) return ctx.fail(entries.error());
+    if (ctx.global().json) {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& e : *entries) {
+        auto bar = e.find('|');
+        out.push_back(bar == std::string::npos
+                          ? nlohmann::json{{"source_id", e}, {"path", nullptr}}
+                          : nlohmann::json{{"source_id", e.substr(0, bar)}, {"path", e.substr(bar + 1)}});
+      }
+      std::cout << out.dump(2) << "\n";
+    } else if (entries->empty()) {
+      std::cout << "No other tool's credentials are trusted.\n";
+    } else {
+      for (const auto& e : *entries) std::cout << e << "\n";
+    }
+    return exit_ok;
+  }
+  if (opt.source_id.empty())
+    return ctx.fail(Error{JCODE_E_INVALID_ARG, "jcode auth trust " + opt.action + " needs <source-id> <path>"});
+  if (opt.action == "add") {
+    if (opt.path.empty()) return ctx.fail(Error{JCODE_E_INVALID_ARG, "jcode auth trust add needs <source-id> <path>"});
+    auto canonical = consent.trust(opt.source_id, opt.path);
+    if (!canonical) return ctx.fail(canonical.error());
+    if (ctx.global().json)
+      std::cout << nlohmann::json{{"status", "trusted"}, {"source_id", opt.source_id}, {"path", canonical->string()}}.dump() << "\n";
+    else
+      std::cerr << "Trusted " << opt.source_id << " at " << canonical->string()
+                << ". jcode will read it in place and never modify it.\n";
+    return exit_ok;
+  }
+  if (opt.action == "revoke") {
+    if (opt.path.empty()) return ctx.fail(Error{JCODE_E_INVALID_ARG, "jcode auth trust revoke needs <source-id> <path>"});
+    auto removed = consent.revoke(opt.source_id, opt.path);
+    if (!removed) return ctx.fail(removed.error());
+    if (ctx.global().json)
+      std::cout << nlohmann::json{{"status", *removed ? "revoked" : "not_trusted"}, {"source_id", opt.source_id}}.dump() << "\n";
+    else
+      std::cerr << (*removed ? "Revoked trust in " : "Was not trusted: ") << opt.source_id << " " << opt.path << "\n";
+    return exit_ok;
+  }
+  return ctx.fail(Error{JCODE_E_INVALID_ARG, "unknown action '" + opt.action + "': use list, add or revoke"});
+}
+
+int cmd_auth_refresh(Context& ctx, const AuthRefreshOptions& opt) {
+  std::string id = !opt.provider.empty() ? opt.provider : ctx.global().provider;
+  if (id.empty()) return ctx.fail(Error{JCODE_E_INVALID_ARG, "name the provider: jcode auth refresh --provider <id>"});
+  auto reg = ctx.registry();
+  if (!reg) return ctx.fail(reg.error());
+  auto plugin = (*reg)->instance(id);
+  if (!plugin) return ctx.fail(plugin.error());
+  app::ProviderAuth pa(ctx, **plugin);
+  auto target = pa.login_target();
+  if (!target) return ctx.fail(target.error());
+  auto current = pa.load(*target);
+  if (!current) return ctx.fail(current.error());
+  if (!*current)
+    return ctx.fail(Error{JCODE_E_AUTH_REQUIRED, "jcode holds no " + pa.info().display_name +
+                                                     " login to refresh; run `jcode login --provider " + id + "`"});
+  auto r = pa.refresh(*target, **current, /*force=*/true);
+  if (!r) return ctx.fail(r.error());
+  if (ctx.global().json) {
+    nlohmann::json j{{"status", "refreshed"}, {"provider", id}, {"refreshed", r->refreshed}, {"adopted", r->adopted}};
+    j["expires_at_ms"] = r->credential.expires_at_ms ? nlohmann::json(r->credential.expires_at_ms) : nlohmann::json();
+    std::cout << j.dump() << "\n";
+  } else {
+    std::cerr << (r->adopted ? "Adopted a token another jcode process had just refreshed" : "Refreshed")
+              << " the " << pa.info().display_name << " login.\n";
+  }
+  return exit_ok;
+}
+
+}  // namespace jcode::cli

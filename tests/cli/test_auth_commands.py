@@ -1,0 +1,73 @@
+"""jcode auth refresh and jcode auth trust against the emulator."""
+import json
+import os
+import stat
+
+from jcode_testlib import JcodeTestCase
+
+
+class AuthRefresh(JcodeTestCase):
+    def login(self):
+        self.jcode("login", "--provider", "claude", env=self.browser_env(), check=0)
+        return self.read_json(self.jcode_path("auth.json"))["anthropic_accounts"][0]
+
+    def test_forced_refresh_rotates_and_saves_before_use(self):
+        before = self.login()
+        p = self.jcode("--json", "auth", "refresh", "--provider", "claude", check=0)
+        out = json.loads(p.stdout)
+        self.assertEqual(out["status"], "refreshed")
+        self.assertTrue(out["refreshed"])
+        after = self.read_json(self.jcode_path("auth.json"))["anthropic_accounts"][0]
+        self.assertNotEqual(before["refresh"], after["refresh"], "the refresh token must rotate")
+        self.assertNotEqual(before["access"], after["access"])
+        self.assertEqual(after["email"], "user@example.com", "refresh keeps the profile email")
+        self.assertPrivateFile(self.jcode_path("auth.json"))
+        # The rotated token works again; the grant is still alive.
+        self.jcode("auth", "refresh", "--provider", "claude", check=0)
+        grants = self.control("grants")
+        self.assertFalse(any(g["revoked"] for g in grants), grants)
+
+    def test_rejected_refresh_token_is_never_sent_again(self):
+        self.login()
+        acct = self.read_json(self.jcode_path("auth.json"))["anthropic_accounts"][0]
+        self.control("revoke-grant", {"refresh_token": acct["refresh"]})
+        r = self.jcode("auth", "refresh", "--provider", "claude")
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertIn("jcode login --provider claude", r.stderr)
+        self.assertNotIn(acct["refresh"], r.stderr)
+        sent = self.control("counters")["POST /platform.claude.com/v1/oauth/token"]["count"]
+        r2 = self.jcode("auth", "refresh", "--provider", "claude")
+        self.assertEqual(r2.returncode, 3, r2.stderr)
+        self.assertEqual(self.control("counters")["POST /platform.claude.com/v1/oauth/token"]["count"], sent,
+                         "a rejected refresh token must not be sent again")
+
+    def test_refresh_without_login(self):
+        r = self.jcode("auth", "refresh", "--provider", "claude")
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertIn("jcode login --provider claude", r.stderr)
+
+
+class AuthTrust(JcodeTestCase):
+    def test_add_list_revoke(self):
+        d = os.path.join(self.home, ".claude")
+        os.makedirs(d)
+        f = os.path.join(d, ".credentials.json")
+        with open(f, "w") as fh:
+            fh.write("{}")
+        self.jcode("auth", "trust", "add", "claude_code_credentials", f, check=0)
+        listed = json.loads(self.jcode("--json", "auth", "trust", "list", check=0).stdout)
+        self.assertEqual(listed, [{"source_id": "claude_code_credentials", "path": os.path.realpath(f).lower()}])
+        cfg = self.jcode_path("config.toml")
+        self.assertEqual(stat.S_IMODE(os.stat(cfg).st_mode), 0o600)
+        self.jcode("auth", "trust", "revoke", "claude_code_credentials", f, check=0)
+        self.assertEqual(json.loads(self.jcode("--json", "auth", "trust", "list", check=0).stdout), [])
+
+    def test_symlink_is_refused(self):
+        real = os.path.join(self.tmp, "real.json")
+        with open(real, "w") as fh:
+            fh.write("{}")
+        link = os.path.join(self.home, "link.json")
+        os.symlink(real, link)
+        r = self.jcode("auth", "trust", "add", "claude_code_credentials", link)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("symlink", r.stderr)
