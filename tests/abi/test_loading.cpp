@@ -374,3 +374,19 @@ TEST_CASE("loading is fast: entry only, no create") {
   // Generous: sanitizer builds on a shared CI box. The real budget is a few ms for ten.
   CHECK(reg.discovery_time() < std::chrono::milliseconds(500));
 }
+
+TEST_CASE("discover(SearchPlan) keeps the plan's warnings") {
+  TempDir tmp;
+  auto dir = tmp.dir("plugins");
+  install(dir, "fixture");
+  SearchInputs in;
+  in.plugin_path = dir.string() + ":relative";
+  auto plan = search_dirs(in);
+  FakeHost host;
+  Registry reg(host);
+  reg.discover(plan);
+  CHECK(reg.find("fixture"));
+  CHECK(reg.find("fixture")->origin == "JCODE_PLUGIN_PATH");
+  REQUIRE(reg.warnings().size() == 1);
+  CHECK(reg.warnings()[0].find("'relative' is ignored") != std::string::npos);
+}

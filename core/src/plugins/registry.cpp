@@ -163,6 +163,11 @@ void Registry::discover(const std::vector<SearchDir>& dirs, const PluginFilter& 
   discovery_time_ += std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
 }
 
+void Registry::discover(const SearchPlan& plan, const PluginFilter& filter) {
+  warnings_.insert(warnings_.end(), plan.warnings.begin(), plan.warnings.end());
+  discover(plan.dirs, filter);
+}
+
 void Registry::load_one(const SearchDir& dir, const std::filesystem::path& file, const std::string& id) {
   // Check and load through one descriptor so the file cannot be swapped in between.
   Fd fd;

@@ -137,6 +137,9 @@ class Registry {
   // first per id winning. Runs each file's entry point only: no create(), no I/O by plugins.
   // Files that fail are listed in skipped() with a one-line reason; the rest keep working.
   void discover(const std::vector<SearchDir>& dirs, const PluginFilter& filter = {});
+  // The same for a search plan; its warnings (ignored JCODE_PLUGIN_PATH entries...) are
+  // added to warnings(). Typical: discover(search_dirs(SearchInputs::from_process()), f).
+  void discover(const SearchPlan& plan, const PluginFilter& filter = {});
 
   const std::vector<std::unique_ptr<Plugin>>& plugins() const { return plugins_; }
   const std::vector<SkippedFile>& skipped() const { return skipped_; }
