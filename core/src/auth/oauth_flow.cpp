@@ -4,6 +4,7 @@
 #include <jcode/auth/pkce.hpp>
 #include <jcode/auth/token_endpoint.hpp>
 #include <jcode/auth/url.hpp>
+#include <jcode/log/log.hpp>
 
 #include "paste_reader.hpp"
 #include "rendezvous.hpp"
@@ -103,8 +104,13 @@ Result<std::string> OAuthFlow::exchange(std::string_view code, std::string_view 
            {"code_verifier", std::string(verifier)}};
   if (!c.client_secret.empty()) p.emplace_back("client_secret", c.client_secret);
   if ((c.flags & JCODE_OAUTH_F_STATE_IN_TOKEN) != 0) p.emplace_back("state", std::string(state));
+  log::add_secret(code);
+  log::add_secret(verifier);
   auto reply = post_token_request(ctx_.http, ctx_.urls.token, c.token_body, p);
   if (!reply) return reply.error();
+  if (reply->json.is_object())
+    for (const char* k : {"access_token", "refresh_token", "id_token"})
+      if (auto it = reply->json.find(k); it != reply->json.end() && it->is_string()) log::add_secret(it->get<std::string>());
   if (!reply->success())
     return token_error(*reply, "the " + ctx_.provider + " token exchange at " + http::display_url(ctx_.urls.token));
   auto at = reply->json.is_object() ? reply->json.find("access_token") : reply->json.end();

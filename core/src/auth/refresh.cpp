@@ -1,9 +1,10 @@
 #include <jcode/auth/file_lock.hpp>
 #include <jcode/auth/refresh.hpp>
+#include <jcode/crypto/crypto.hpp>
+#include <jcode/log/log.hpp>
 #include <jcode/fs/fs.hpp>
 
 #include <nlohmann/json.hpp>
-#include <openssl/sha.h>
 
 #include <map>
 #include <memory>
@@ -76,17 +77,7 @@ bool needs_refresh(const model::Credential& c, int64_t now_ms, int64_t window_ms
 
 bool is_expired(const model::Credential& c, int64_t now_ms) { return c.expires_at_ms != 0 && c.expires_at_ms <= now_ms; }
 
-std::string token_fingerprint(std::string_view secret) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(secret.data()), secret.size(), digest);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (int i = 0; i < 8; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 0xF]);
-  }
-  return out;
-}
+std::string token_fingerprint(std::string_view secret) { return crypto::fingerprint(secret); }
 
 RefreshCoordinator::RefreshCoordinator(std::filesystem::path jcode_home, HttpFn http, NowMs now,
                                        std::chrono::milliseconds lock_timeout)
@@ -177,6 +168,7 @@ Result<RefreshResult> RefreshCoordinator::refresh_locked(const RefreshTarget& t,
 
   const std::string key = state_key(t.provider, t.account);
   const std::string fp = token_fingerprint(base.refresh_token);
+  log::add_secret(base.refresh_token);
   if (auto st = state(key); st && *st && (*st)->rejected_refresh_fingerprint == fp)
     return Error{JCODE_E_AUTH_REQUIRED, "The " + display_of(t) + " login was rejected by the server earlier and is no "
                                             "longer valid. Run " + login_command(t) + " to log in again."};
@@ -213,6 +205,7 @@ Result<RefreshResult> RefreshCoordinator::refresh_locked(const RefreshTarget& t,
   auto mapped = t.mapper ? t.mapper(reply->body, &base) : map_token_response(reply->body, &base, now);
   if (!mapped) return mapped.error();
   mapped->source_id = base.source_id;
+  for (const auto* secret : {&mapped->access_token, &mapped->refresh_token, &mapped->id_token}) log::add_secret(*secret);
   if (t.save) {
     // The old refresh token is spent: the new one must be on disk before anything uses it.
     if (auto st = t.save(*mapped); !st)
