@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -460,4 +461,46 @@ TEST_CASE("tools: todowrite replaces the session list, todoread shows it") {
   CHECK(contains(r.error().message, "todos[0]"));
   CHECK(w.ctx.todos.size() == 2);  // unchanged after a bad call
   CHECK(w.run("todowrite", {{"todos", "a"}}).status() == JCODE_E_INVALID_ARG);
+}
+
+TEST_CASE("tools: protected credential paths are refused and skipped, even inside the workspace") {
+  Workspace w;
+  spit(w.root / "creds/token.json", "{\"refresh\":\"rt-secret\"}");
+  spit(w.root / "notes.txt", "refresh later\n");
+  stdfs::create_symlink("creds/token.json", w.root / "alias.json");
+  w.ctx.protected_paths = {w.root / "creds"};
+
+  for (const char* p : {"creds/token.json", "alias.json", "creds"}) {
+    CAPTURE(p);
+    auto r = w.run("read", {{"path", p}});
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status() == JCODE_E_DENIED);
+    CHECK(contains(r.error().message, "holds credentials"));
+  }
+  CHECK(w.run("write", {{"path", "creds/new.json"}, {"content", "x"}}).status() == JCODE_E_DENIED);
+  CHECK(w.run("edit", {{"path", "alias.json"}, {"old_string", "rt"}, {"new_string", "x"}}).status() == JCODE_E_DENIED);
+  CHECK(w.run("glob", {{"pattern", "*"}, {"path", "creds"}}).status() == JCODE_E_DENIED);
+
+  auto out = w.ok("glob", {{"pattern", "**"}});
+  CHECK(out.content == "alias.json\nnotes.txt\n");  // the link's name is listed, not opened
+  out = w.ok("grep", {{"pattern", "refresh"}});
+  CHECK(out.content == "notes.txt:1:refresh later\n");
+  CHECK(slurp(w.root / "creds/token.json") == "{\"refresh\":\"rt-secret\"}");
+}
+
+TEST_CASE("tools: the default protected paths cover jcode's files and other tools' credentials") {
+  const auto paths = jcode::tools::default_protected_paths();
+  const char* home = ::getenv("HOME");
+  REQUIRE(home != nullptr);
+  auto has = [&](const stdfs::path& p) { return std::find(paths.begin(), paths.end(), p) != paths.end(); };
+  CHECK(has(stdfs::path(home) / ".ssh"));
+  CHECK(has(stdfs::path(home) / ".claude"));
+  CHECK(has(stdfs::path(home) / ".codex"));
+  CHECK(has(stdfs::path(home) / ".local/share/opencode"));
+  if (const char* jh = ::getenv("JCODE_HOME"); jh != nullptr && *jh == '/') {
+    CHECK(has(stdfs::path(jh)));
+    CHECK(has(stdfs::path(jh) / "external/.codex"));
+  }
+  ToolContext fresh;
+  CHECK(fresh.protected_paths == paths);
 }

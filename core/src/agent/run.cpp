@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <map>
+#include <exception>
 #include <set>
 
 namespace jcode::agent {
@@ -305,7 +306,13 @@ class Runner {
       if (p == Permission::allow_always) always_allowed_.insert(c.name);
     }
     if (cancelled()) return Error{JCODE_E_CANCELLED, "cancelled"};
-    auto out = tool->run(c.input, *ctx_);
+    Result<tools::ToolOutput> out = Error{JCODE_E_INTERNAL, ""};
+    try {
+      out = tool->run(c.input, *ctx_);
+    } catch (const std::exception& e) {
+      // A tool bug must not end the session; the model is told and may carry on.
+      return answer("internal error in " + c.name + ": " + e.what(), true);
+    }
     if (!out) {
       if (out.status() == JCODE_E_CANCELLED) return out.error();
       return answer(out.error().message, true);

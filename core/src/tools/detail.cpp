@@ -1,6 +1,7 @@
 #include "tools/detail.hpp"
 
 #include <jcode/crypto/crypto.hpp>
+#include <jcode/paths/paths.hpp>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -102,6 +103,24 @@ bool is_within(const stdfs::path& root, const stdfs::path& p) {
   return true;
 }
 
+std::vector<stdfs::path> protected_roots(const ToolContext& ctx) {
+  std::vector<stdfs::path> out;
+  for (const auto& guarded : ctx.protected_paths) {
+    if (guarded.empty() || !guarded.is_absolute()) continue;
+    std::error_code ec;
+    auto real = stdfs::weakly_canonical(guarded, ec);
+    out.push_back(ec ? guarded.lexically_normal() : real);
+  }
+  return out;
+}
+
+std::optional<stdfs::path> protected_by(const std::vector<stdfs::path>& roots, const stdfs::path& p) {
+  for (const auto& r : roots) {
+    if (is_within(r, p)) return r;
+  }
+  return std::nullopt;
+}
+
 Result<stdfs::path> resolve(const ToolContext& ctx, std::string_view tool, std::string_view user_path) {
   if (user_path.empty()) return bad_arg(tool, "\"path\" is empty");
   if (user_path.find('\0') != std::string_view::npos) return bad_arg(tool, "\"path\" contains a NUL byte");
@@ -121,6 +140,11 @@ Result<stdfs::path> resolve(const ToolContext& ctx, std::string_view tool, std::
     if (resolved != abs.lexically_normal()) msg += " (it resolves to " + resolved.string() + ")";
     msg += "; only files inside the workspace can be used";
     return Error{JCODE_E_DENIED, std::move(msg)};
+  }
+  if (auto guarded = protected_by(protected_roots(ctx), resolved)) {
+    return Error{JCODE_E_DENIED, std::string(tool) + ": " + std::string(user_path) + " is under " +
+                                     guarded->string() +
+                                     ", which holds credentials; file tools do not open it"};
   }
   return resolved;
 }
@@ -183,3 +207,26 @@ std::string_view utf8_prefix(std::string_view s, std::size_t max) {
 }
 
 }  // namespace jcode::tools::detail
+
+namespace jcode::tools {
+
+std::vector<std::filesystem::path> default_protected_paths() {
+  static const char* const kHomeRelative[] = {
+      ".jcode", ".ssh", ".gnupg", ".aws", ".azure", ".netrc", ".git-credentials", ".npmrc", ".pypirc",
+      ".docker/config.json", ".kube", ".claude", ".claude.json", ".codex", ".gemini", ".cursor", ".pi",
+      ".config/jcode", ".config/gcloud", ".config/gh", ".config/github-copilot", ".config/cursor",
+      ".local/share/opencode"};
+  std::vector<std::filesystem::path> out;
+  if (auto p = paths::jcode_home()) out.push_back(*p);
+  if (auto p = paths::app_config_dir()) out.push_back(*p);
+  const auto home = paths::home_dir();
+  for (const char* rel : kHomeRelative) {
+    if (home) out.push_back(*home / rel);
+    if (auto ext = paths::external_path(std::string("~/") + rel); ext && (!home || *ext != *home / rel)) {
+      out.push_back(*ext);
+    }
+  }
+  return out;
+}
+
+}  // namespace jcode::tools

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace jcode::tools::detail {
 
@@ -38,6 +39,12 @@ Result<std::filesystem::path> resolve(const ToolContext& ctx, std::string_view t
 std::string display(const std::filesystem::path& root, const std::filesystem::path& p);
 
 bool is_within(const std::filesystem::path& root, const std::filesystem::path& p);
+
+// ToolContext::protected_paths with symlinks resolved, for comparing with resolved paths.
+std::vector<std::filesystem::path> protected_roots(const ToolContext& ctx);
+// The protected root that contains the resolved path p.
+std::optional<std::filesystem::path> protected_by(const std::vector<std::filesystem::path>& roots,
+                                                  const std::filesystem::path& p);
 
 // A NUL byte in the first 8 KiB: treated as binary.
 bool looks_binary(std::string_view bytes);

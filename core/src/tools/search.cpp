@@ -70,6 +70,7 @@ Result<Walk> walk(const stdfs::path& root, const ToolContext& ctx) {
   std::error_code ec;
   stdfs::recursive_directory_iterator it(root, stdfs::directory_options::skip_permission_denied, ec);
   if (ec) return Error{JCODE_E_IO, "cannot list " + root.string() + ": " + ec.message()};
+  const auto guarded_roots = protected_roots(ctx);
   std::size_t visited = 0;
   for (; it != stdfs::recursive_directory_iterator(); it.increment(ec)) {
     if (ec) break;
@@ -85,11 +86,12 @@ Result<Walk> walk(const stdfs::path& root, const ToolContext& ctx) {
       ec.clear();
       continue;
     }
+    const bool guarded = protected_by(guarded_roots, it->path()).has_value();
     if (type == stdfs::file_type::directory) {
-      if (it->path().filename() == ".git") it.disable_recursion_pending();
+      if (guarded || it->path().filename() == ".git") it.disable_recursion_pending();
       continue;
     }
-    w.files.push_back(it->path());
+    if (!guarded) w.files.push_back(it->path());
   }
   std::sort(w.files.begin(), w.files.end());
   return w;
@@ -177,6 +179,7 @@ Result<ToolOutput> run_grep(const json& input, ToolContext& ctx) {
   const bool glob_by_name = glob->has_value() && (*glob)->find('/') == std::string::npos;
   if (glob->has_value()) glob_pat = split_segments(**glob);
 
+  const auto guarded_roots = protected_roots(ctx);
   std::string out;
   std::size_t matches = 0;
   bool stopped = false;
@@ -190,11 +193,9 @@ Result<ToolOutput> run_grep(const json& input, ToolContext& ctx) {
     struct stat st;
     if (::stat(f.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
     if (static_cast<std::size_t>(st.st_size) > ctx.limits.file_bytes) continue;
-    // A symlink may lead out of the workspace; only its target inside counts.
-    if (ctx.confine_to_workspace) {
-      auto real = stdfs::canonical(f, ec);
-      if (ec || !is_within(*root, real)) continue;
-    }
+    // A symlink may lead out of the workspace or into a protected path.
+    auto real = stdfs::canonical(f, ec);
+    if (ec || (ctx.confine_to_workspace && !is_within(*root, real)) || protected_by(guarded_roots, real)) continue;
     auto text = fs::read_file(f, ctx.limits.file_bytes);
     if (!text || looks_binary(*text)) continue;
     const std::string shown = display(*root, f);

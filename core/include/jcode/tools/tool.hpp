@@ -8,7 +8,9 @@
 // the workspace — an absolute path elsewhere, "../x", or a symlink pointing out of the
 // workspace is refused with an error saying so. This applies to the read-only tools too,
 // because they run without asking and could otherwise hand the model another tool's
-// credential file. `bash` cannot be confined; it is never read-only and always needs
+// credential file. Paths under ToolContext::protected_paths (jcode's own home and config
+// dir, ~/.ssh, other tools' credential directories...) are refused even inside the workspace,
+// and glob/grep skip them. `bash` cannot be confined; it is never read-only and always needs
 // permission.
 #pragma once
 
@@ -53,10 +55,17 @@ struct Limits {
   std::size_t walk_entries = 200'000;         // directory entries visited by glob / grep
 };
 
+// Where credentials live: jcode home, the app config dir, and the usual credential files and
+// directories of other tools and of ssh/gpg/cloud CLIs, under the home directory (and, when
+// JCODE_HOME sandboxes jcode, under $JCODE_HOME/external too). Paths that cannot be
+// determined are left out.
+std::vector<std::filesystem::path> default_protected_paths();
+
 // State shared by the tools of one session.
 struct ToolContext {
   std::filesystem::path cwd;          // the workspace; empty = the process's current directory
   bool confine_to_workspace = true;   // see the workspace rule above
+  std::vector<std::filesystem::path> protected_paths = default_protected_paths();
   Limits limits;
   std::vector<Todo> todos;            // todoread / todowrite
   // Variables removed from the environment `bash` commands see (e.g. the API key variables
