@@ -1,10 +1,10 @@
 // jcode-provider-claude: the tables jcode loads. Claude subscription OAuth (login, refresh,
 // discovery of jcode's and Claude Code's tokens) and the Messages API transport with the
-// Claude Code OAuth contract. The logic lives in the pure files beside this one.
-#include "contract.hpp"
+// Claude Code OAuth contract (or the deprecated Claude CLI when JCODE_USE_CLAUDE_CLI=1). The
+// logic lives in the files beside this one, shared with plugin_api_key.cpp.
+#include "cli_transport.hpp"
 #include "credentials.hpp"
-#include "request_builder.hpp"
-#include "stream_decoder.hpp"
+#include "messages_transport.hpp"
 
 #include <jcode/plugin.hpp>
 #include <jcode/support/shared_auth_files.hpp>
@@ -24,46 +24,18 @@ constexpr const char* kDefaultModel = "claude-opus-4-5-20251101";
 
 std::string to_string(jcode_str s) { return std::string(view(s)); }
 
-// The Messages API error body: {"type":"error","error":{"type":"…","message":"…"}}.
-std::string api_error_message(const std::string& body) {
-  auto j = nlohmann::json::parse(body, nullptr, false);
-  if (j.is_object() && j.contains("error") && j["error"].is_object()) {
-    std::string type = j["error"].value("type", "");
-    std::string msg = j["error"].value("message", "");
-    if (!msg.empty()) return type.empty() ? msg : type + ": " + msg;
-  }
-  std::string trimmed = body.substr(0, 300);
-  return trimmed.empty() ? "(empty body)" : trimmed;
-}
-
-bool looks_like_cloudflare(const std::string& body) {
-  return body.find("cf-challenge") != std::string::npos || body.find("Just a moment") != std::string::npos ||
-         body.find("/cdn-cgi/challenge-platform") != std::string::npos;
-}
-
 class Claude : public plugin::Instance {
  public:
   explicit Claude(Host host) : Instance(host) {
-    // Contract values may be overridden per user, because the provider changes them.
-    if (auto v = host.config("user_agent")) contract_.user_agent = *v;
-    if (auto v = host.config("betas")) contract_.betas = *v;
-    if (auto v = host.config("identity")) contract_.identity = *v;
-    if (auto v = host.config("anthropic_version")) contract_.anthropic_version = *v;
-    for (auto& [native, wire] : contract_.tool_names)
-      if (auto v = host.config("tool_names." + native)) wire = *v;
+    messages_.mode = AuthMode::oauth;
+    messages_.contract = load_contract(host, AuthMode::oauth);
+    messages_.errors = {AuthMode::oauth, "claude"};
+    messages_.default_model = kDefaultModel;
   }
 
   // ---- credentials ----
   jcode_status parse(const jcode_source_decl& source, std::string_view content,
                      const jcode_credential_sink* out) {
-    std::string id = source.id;
-    if (source.kind == JCODE_SOURCE_ENV_VAR) {
-      if (content.empty()) return JCODE_E_DECLINE;
-      plugin::Credential c;
-      c.kind = JCODE_CRED_API_KEY;
-      c.access_token = std::string(content);
-      return c.put(out);
-    }
     if (source.flags & JCODE_SOURCE_F_SHARED) {
       auto r = support::parse_shared_auth(content, {"anthropic", "claude"});
       if (r.status == support::SharedParse::malformed)
@@ -73,9 +45,10 @@ class Claude : public plugin::Instance {
       c.access_token = r.entry.access;
       c.refresh_token = r.entry.refresh;
       c.expires_at_ms = r.entry.expires_at_ms;
-      return c.put(out);
+      return hand_out(c, out);
     }
-    ParseResult r = id == "claude_code_credentials" ? parse_claude_code(content) : parse_jcode_auth(content);
+    const bool claude_code = std::string_view(source.id) == "claude_code_credentials";
+    ParseResult r = claude_code ? parse_claude_code(content) : parse_jcode_auth(content);
     if (!r.error.empty()) return host().error(JCODE_E_PROTOCOL, r.error);
     if (!r.tokens) return JCODE_E_DECLINE;
     plugin::Credential c;
@@ -87,7 +60,7 @@ class Claude : public plugin::Instance {
     if (!r.tokens->subscription_type.empty()) extra["subscription_type"] = r.tokens->subscription_type;
     if (!r.tokens->scopes.empty()) extra["scopes"] = r.tokens->scopes;
     if (!extra.empty()) c.extra = extra.dump();
-    return c.put(out);
+    return hand_out(c, out);
   }
 
   jcode_status serialize(const jcode_source_decl&, std::string_view current, const jcode_credential* cred,
@@ -144,7 +117,7 @@ class Claude : public plugin::Instance {
     }
     if (!scopes.empty()) extra["scopes"] = scopes;
     if (!extra.empty()) c.extra = extra.dump();
-    return c.put(out);
+    return hand_out(c, out);
   }
 
   jcode_status after_login(const jcode_credential& cred, const jcode_credential_sink* out) {
@@ -163,10 +136,10 @@ class Claude : public plugin::Instance {
       jcode_kv headers[] = {
           {str("Accept"), str("application/json")},
           {str("Authorization"), str(auth)},
-          {str("User-Agent"), str(contract_.user_agent)},
-          {str("anthropic-beta"), str(contract_.betas)},
+          {str("User-Agent"), str(messages_.contract.user_agent)},
+          {str("anthropic-beta"), str(messages_.contract.betas)},
       };
-      Collected got;
+      BufferedResponse got;
       jcode_http_request req{};
       req.struct_size = sizeof req;
       req.method = str("GET");
@@ -174,7 +147,8 @@ class Claude : public plugin::Instance {
       req.headers = headers;
       req.header_count = sizeof headers / sizeof headers[0];
       req.flags = JCODE_HTTP_F_RETRY;
-      if (host().http(req, got.sink()) == JCODE_OK && got.status == 200) {
+      jcode_http_response_sink sink = got.sink();
+      if (host().http(req, sink) == JCODE_OK && got.status == 200) {
         auto j = nlohmann::json::parse(got.body, nullptr, false);
         if (j.is_object() && j.contains("account") && j["account"].is_object())
           c.email = j["account"].value("email", c.email);
@@ -182,137 +156,33 @@ class Claude : public plugin::Instance {
         host().log(JCODE_LOG_INFO, "could not fetch the Claude profile email");
       }
     }
-    return c.put(out);
+    return hand_out(c, out);
   }
 
   // ---- transport ----
+  // The Messages API with the Claude Code OAuth contract, or — when the host environment has
+  // JCODE_USE_CLAUDE_CLI=1 — the deprecated Claude CLI, which needs no jcode credential.
   jcode_status send(const jcode_chat_request& req, const jcode_credential* cred, const jcode_event_sink& events) {
+    if (CliTransport::enabled(host())) return cli_.send(host(), req, events);
     if (cred == nullptr || cred->access_token.len == 0)
       return host().error(JCODE_E_AUTH_REQUIRED, "no Claude credentials; run `jcode login --provider claude`");
-    AuthMode mode = cred->kind == JCODE_CRED_API_KEY ? AuthMode::api_key : AuthMode::oauth;
-    std::string model = req.model.len ? to_string(req.model) : kDefaultModel;
-    BuiltRequest body = build_messages_body(view(req.conversation), model, mode, contract_, true);
-    if (!body.error.empty()) return host().error(JCODE_E_INVALID_ARG, body.error);
-
-    auto api = host().endpoint_url("api");
-    if (!api) return host().error(JCODE_E_INTERNAL, "the claude.api endpoint could not be resolved");
-    std::string url = *api + (mode == AuthMode::oauth ? "/v1/messages?beta=true" : "/v1/messages");
-    std::string secret = to_string(cred->access_token);
-    std::string bearer = "Bearer " + secret;
-    std::vector<jcode_kv> headers = {
-        {str("anthropic-version"), str(contract_.anthropic_version)},
-        {str("content-type"), str("application/json")},
-        {str("accept"), str("text/event-stream")},
-    };
-    if (mode == AuthMode::oauth) {
-      headers.push_back({str("Authorization"), str(bearer)});
-      headers.push_back({str("User-Agent"), str(contract_.user_agent)});
-      headers.push_back({str("anthropic-beta"), str(contract_.betas)});
-    } else {
-      headers.push_back({str("x-api-key"), str(secret)});
-    }
-
-    StreamDecoder decoder(mode == AuthMode::oauth ? contract_.wire_to_native() : std::map<std::string, std::string>{},
-                          [&events](const jcode_event& e) { return events.emit(events.self, &e); });
-    Streamed s{decoder};
-    jcode_http_request hr{};
-    hr.struct_size = sizeof hr;
-    hr.method = str("POST");
-    hr.url = str(url);
-    hr.headers = headers.data();
-    hr.header_count = headers.size();
-    hr.body = str(body.body);
-    hr.flags = JCODE_HTTP_F_RETRY | JCODE_HTTP_F_SSE;
-    jcode_status st = host().http(hr, s.sink());
-    if (st != JCODE_OK) {
-      if (!s.decode_error.empty()) return host().error(st, s.decode_error);
-      return st;  // the host set the message (network, timeout, cancelled)
-    }
-    if (s.status == 401)
-      return host().error(JCODE_E_AUTH_EXPIRED, "Claude refused the credential (401: " + api_error_message(s.body) +
-                                                     "); run `jcode login --provider claude`");
-    if (s.status == 403 && looks_like_cloudflare(s.body))
-      return host().error(JCODE_E_DENIED, "Anthropic's edge (Cloudflare) blocked the request (403); try another "
-                                          "network or VPN exit");
-    if (s.status == 429)
-      return host().error(JCODE_E_RATE_LIMITED, "Claude rate limit (429): " + api_error_message(s.body));
-    if (s.status >= 500)
-      return host().error(JCODE_E_SERVER, "Claude service error (" + std::to_string(s.status) + "): " +
-                                              api_error_message(s.body));
-    if (s.status < 200 || s.status >= 300)
-      return host().error(s.status == 403 ? JCODE_E_DENIED : JCODE_E_SERVER,
-                          "Claude refused the request (" + std::to_string(s.status) + "): " + api_error_message(s.body));
-    if (decoder.saw_error()) return host().error(JCODE_E_SERVER, "Claude stream error: " + decoder.error_message());
-    if (!decoder.finished()) return host().error(JCODE_E_PROTOCOL, "the Claude stream ended before message_stop");
-    return JCODE_OK;
+    if (cred->kind == JCODE_CRED_API_KEY)
+      return host().error(JCODE_E_INVALID_ARG,
+                          "the claude provider uses a Claude subscription (OAuth); for an API key use "
+                          "`--provider anthropic-api`");
+    return send_messages(host(), messages_, req, view(cred->access_token), events);
   }
 
  private:
-  // A buffered response (small exchanges).
-  struct Collected {
-    int32_t status = 0;
-    std::string body;
-    jcode_http_response_sink s{};
-    jcode_http_response_sink& sink() {
-      s.struct_size = sizeof s;
-      s.self = this;
-      s.on_status = [](void* self, int32_t status, const jcode_kv*, size_t) noexcept -> jcode_status {
-        static_cast<Collected*>(self)->status = status;
-        return JCODE_OK;
-      };
-      s.on_body = [](void* self, const char* data, size_t len) noexcept -> jcode_status {
-        try {
-          auto* c = static_cast<Collected*>(self);
-          if (c->body.size() + len > (1u << 20)) return JCODE_E_PROTOCOL;
-          c->body.append(data, len);
-          return JCODE_OK;
-        } catch (...) {
-          return JCODE_E_NOMEM;
-        }
-      };
-      return s;
-    }
-  };
+  // Every token handed to the host is also registered as a secret so no log line shows it.
+  jcode_status hand_out(const plugin::Credential& c, const jcode_credential_sink* out) {
+    host().add_secret(c.access_token);
+    host().add_secret(c.refresh_token);
+    return c.put(out);
+  }
 
-  // A streamed Messages response: SSE events into the decoder, error bodies buffered.
-  struct Streamed {
-    StreamDecoder& decoder;
-    int32_t status = 0;
-    std::string body;
-    std::string decode_error;
-    jcode_http_response_sink s{};
-    jcode_http_response_sink& sink() {
-      s.struct_size = sizeof s;
-      s.self = this;
-      s.on_status = [](void* self, int32_t status, const jcode_kv*, size_t) noexcept -> jcode_status {
-        static_cast<Streamed*>(self)->status = status;
-        return JCODE_OK;
-      };
-      s.on_body = [](void* self, const char* data, size_t len) noexcept -> jcode_status {
-        try {
-          auto* x = static_cast<Streamed*>(self);
-          if (x->body.size() + len > (1u << 20)) return JCODE_E_PROTOCOL;
-          x->body.append(data, len);
-          return JCODE_OK;
-        } catch (...) {
-          return JCODE_E_NOMEM;
-        }
-      };
-      s.on_event = [](void* self, jcode_str event, jcode_str data) noexcept -> jcode_status {
-        auto* x = static_cast<Streamed*>(self);
-        try {
-          jcode_status st = x->decoder.feed(view(event), view(data));
-          if (st == JCODE_E_PROTOCOL) x->decode_error = x->decoder.error_message();
-          return st;
-        } catch (...) {
-          return JCODE_E_INTERNAL;
-        }
-      };
-      return s;
-    }
-  };
-
-  Contract contract_;
+  MessagesSetup messages_;
+  CliTransport cli_;
 };
 
 // ---- static declarations ----

@@ -175,6 +175,7 @@ jcode_status StreamDecoder::feed(std::string_view event, std::string_view data) 
       etype = get_str(err, "type");
       message = get_str(err, "message");
     }
+    error_type_ = std::string(etype);
     error_message_ = std::string(message.empty() ? "the stream reported an error" : message);
     jcode_event e = make_event(JCODE_EVENT_ERROR);
     e.name = js(etype);

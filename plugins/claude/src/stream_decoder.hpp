@@ -25,6 +25,7 @@ class StreamDecoder {
   bool finished() const { return finished_; }       // message_stop seen
   bool saw_error() const { return saw_error_; }     // an `error` event arrived
   const std::string& error_message() const { return error_message_; }
+  const std::string& error_type() const { return error_type_; }  // of the `error` event
   const std::string& stop_reason() const { return stop_reason_; }
 
  private:
@@ -41,7 +42,7 @@ class StreamDecoder {
   std::map<int32_t, Block> blocks_;
   int64_t input_tokens_ = 0, output_tokens_ = 0, cache_read_ = 0, cache_write_ = 0;
   bool finished_ = false, saw_error_ = false;
-  std::string error_message_, stop_reason_;
+  std::string error_message_, error_type_, stop_reason_;
 };
 
 }  // namespace jcode::claude

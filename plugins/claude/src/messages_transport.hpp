@@ -1,0 +1,56 @@
+// The Anthropic Messages API call shared by the `claude` (subscription OAuth, Claude Code
+// contract) and `anthropic-api` (API key) plugins: URL, headers, streaming into
+// StreamDecoder, and the meaning of failures. The pure parts are separate functions so tests
+// check them without a host.
+#pragma once
+
+#include "contract.hpp"
+#include "errors.hpp"
+#include "request_builder.hpp"
+
+#include <jcode/plugin.hpp>
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace jcode::claude {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// The contract of a mode with the [plugins.<id>] overrides applied. OAuth: user_agent, betas,
+// identity, anthropic_version, tool_names.<native>. API key: anthropic_version and betas
+// (none by default); no identity line, no renaming.
+Contract default_contract(AuthMode mode);
+Contract load_contract(const plugin::Host& host, AuthMode mode);
+
+// <origin>/v1/messages, with ?beta=true in OAuth mode (the contract requires it).
+std::string messages_url(std::string_view api_origin, AuthMode mode);
+
+// Request headers including the credential (Authorization: Bearer in OAuth mode, x-api-key
+// with a key). The result holds the secret: callers keep it short-lived.
+Headers messages_headers(AuthMode mode, const Contract& contract, std::string_view secret);
+
+// Everything one Messages call needs besides the request and the credential.
+struct MessagesSetup {
+  AuthMode mode = AuthMode::oauth;
+  Contract contract;
+  ErrorContext errors;
+  std::string default_model;
+};
+
+// One streamed turn: builds the body, POSTs it through host->http (retries on 429/5xx are
+// the host's), feeds the SSE events to a StreamDecoder that emits jcode events, and maps
+// failures (401 → JCODE_E_AUTH_EXPIRED, …) with host->set_error.
+jcode_status send_messages(const plugin::Host& host, const MessagesSetup& setup, const jcode_chat_request& req,
+                           std::string_view secret, const jcode_event_sink& events);
+
+// A small buffered response (profile fetches); bodies over 1 MiB abort the transfer.
+struct BufferedResponse {
+  int32_t status = 0;
+  std::string body;
+  jcode_http_response_sink sink();
+};
+
+}  // namespace jcode::claude
