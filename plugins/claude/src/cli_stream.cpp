@@ -71,10 +71,9 @@ std::string tail_utf8(std::string_view s, size_t budget) {
 }  // namespace
 
 bool cli_transport_enabled(const EnvLookup& env) {
+  // Exactly "1", as the CLI's provider selection reads it (it then skips credential lookup).
   auto v = env("JCODE_USE_CLAUDE_CLI");
-  if (!v) return false;
-  std::string l = lower(*v);
-  return l == "1" || l == "true" || l == "yes";
+  return v && *v == "1";
 }
 
 CliSettings cli_settings(const EnvLookup& env, std::string_view request_model) {

@@ -28,7 +28,7 @@ inline constexpr const char* kCliDeprecation =
 
 using EnvLookup = std::function<std::optional<std::string>(std::string_view)>;
 
-// JCODE_USE_CLAUDE_CLI is 1/true/yes (any case).
+// JCODE_USE_CLAUDE_CLI=1 (exactly; the spec's value).
 bool cli_transport_enabled(const EnvLookup& env);
 
 struct CliSettings {

@@ -134,7 +134,7 @@ TEST_CASE("settings: defaults, variables, request model first, unusable values n
   CHECK(has(bad.error, "JCODE_CLAUDE_CLI_PERMISSION_MODE"));
 
   CHECK(cli_transport_enabled(env_from({{"JCODE_USE_CLAUDE_CLI", "1"}})));
-  CHECK(cli_transport_enabled(env_from({{"JCODE_USE_CLAUDE_CLI", "TRUE"}})));
+  CHECK_FALSE(cli_transport_enabled(env_from({{"JCODE_USE_CLAUDE_CLI", "true"}})));
   CHECK_FALSE(cli_transport_enabled(env_from({{"JCODE_USE_CLAUDE_CLI", "0"}})));
   CHECK_FALSE(cli_transport_enabled(env_from({})));
 }
