@@ -20,6 +20,22 @@ class Context;
 
 namespace jcode::app {
 
+// A credential found by discovery, and where.
+struct FoundCredential {
+  model::Credential credential;
+  model::SourceDecl source;
+  std::string path;  // the file, when the source is one
+};
+
+// What discovery saw at one source (for `auth status` and auth-test's credential probe).
+struct SourceTrace {
+  model::SourceDecl source;
+  std::string path;
+  std::string state;   // found, absent, untrusted, declined, refused, malformed, declined-by-plugin
+  std::string detail;
+  std::optional<model::Credential> credential;
+};
+
 class ProviderAuth {
  public:
   ProviderAuth(cli::Context& ctx, plugins::Plugin& plugin);
@@ -51,6 +67,13 @@ class ProviderAuth {
   // Refreshes an OAuth credential found in `source` when it expires soon (or force).
   Result<auth::RefreshResult> refresh(const model::SourceDecl& source, const model::Credential& current,
                                       bool force);
+
+  // Discovery: the plugin's sources in declared order; the first non-expired credential
+  // wins, else the first expired one (a refresh may save it). Other tools' files are read
+  // only with consent (asked when allow_prompt and a terminal is there). trace, when given,
+  // gets one entry per source looked at.
+  Result<FoundCredential> acquire(bool explicit_provider, bool allow_prompt,
+                                  std::vector<SourceTrace>* trace = nullptr);
 
   auth::CredentialStore& store();
 

@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <optional>
@@ -120,6 +121,29 @@ int main(int argc, char** argv) {
     action = [&](Context& c) { return cmd_auth_refresh(c, refresh); };
   });
 
+  // jcode run "<prompt>"
+  RunOptions run;
+  std::string allow_tools;
+  auto* run_cmd = app.add_subcommand("run", "Send one prompt; the model may call jcode's tools");
+  run_cmd->add_option("prompt", run.prompt, "The prompt")->required();
+  run_cmd->add_flag("--ndjson", run.ndjson, "One JSON event per line");
+  run_cmd->add_option("--allow-tools", allow_tools,
+                      "Tools that may run without asking (comma list: bash,write,edit,todowrite,task or *)");
+  run_cmd->callback([&] {
+    if (!allow_tools.empty()) run.allow_tools = {allow_tools};
+    action = [&](Context& c) { return cmd_run(c, run); };
+  });
+
+  // jcode auth-test
+  AuthTestOptions auth_test;
+  auto* at_cmd = app.add_subcommand("auth-test", "Verify a provider end to end: credentials, refresh, smoke prompts");
+  at_cmd->add_flag("--login", auth_test.login, "Log in first");
+  at_cmd->add_flag("--all-configured", auth_test.all_configured, "Test every provider that has credentials");
+  at_cmd->add_flag("--no-tool-smoke", auth_test.no_tool_smoke, "Skip the tool-enabled smoke prompt");
+  at_cmd->add_flag("--no-smoke", auth_test.no_smoke, "Only check credentials and refresh");
+  at_cmd->add_option("--output", auth_test.output, "Also write the JSON report to this file");
+  at_cmd->callback([&] { action = [&](Context& c) { return cmd_auth_test(c, auth_test); }; });
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -134,6 +158,12 @@ int main(int argc, char** argv) {
   }
   if (!action) return exit_usage;
   log::Logger::global().set_verbosity(global.verbose);
+  // The hidden, deprecated `--provider claude-subprocess`: the Claude plugin with its
+  // Claude Code CLI transport.
+  if (global.provider == "claude-subprocess") {
+    global.provider = "claude";
+    ::setenv("JCODE_USE_CLAUDE_CLI", "1", 1);
+  }
   // Every command may hold tokens in memory: no core file, no ptrace by other processes.
   if (auto st = log::disable_core_dumps(); !st) log::debug(st.error().message);
   if (early) {

@@ -1,0 +1,29 @@
+// Which provider answers a prompt, and with which credential: --provider (or the config's
+// default, or the first provider with a usable credential), discovery in the plugin's
+// declared order, refresh when due and once more after a 401.
+#pragma once
+
+#include "context.hpp"
+
+#include <jcode/agent/run.hpp>
+#include <jcode/error.hpp>
+#include <jcode/plugins/registry.hpp>
+
+#include <memory>
+#include <string>
+
+namespace jcode::cli {
+
+struct SelectedProvider {
+  plugins::Plugin* plugin = nullptr;
+  agent::CredentialProvider credentials;  // unset: the plugin sends without one
+  std::string source_label;               // where the credential came from ("" when none)
+  std::string source_path;
+};
+
+Result<SelectedProvider> select_provider(Context& ctx);
+
+// Selection for one named plugin (auth-test loops over several).
+Result<SelectedProvider> select_named_provider(Context& ctx, const std::string& id, bool explicit_choice);
+
+}  // namespace jcode::cli

@@ -1,0 +1,67 @@
+"""jcode plugins list/info: bad files in a plugin directory are named with a reason while
+good plugins keep working."""
+import json
+import os
+import shutil
+
+from jcode_testlib import JcodeTestCase, PLUGIN_DIR
+
+FIXTURES = os.environ["JCODE_FIXTURE_PLUGIN_DIR"]
+
+
+class PluginsList(JcodeTestCase):
+    def plugin_dir(self):
+        d = os.path.join(self.tmp, "plugins")
+        os.makedirs(d)
+        os.chmod(d, 0o755)
+        shutil.copy(os.path.join(PLUGIN_DIR, "jcode-provider-claude.so"), d)
+        with open(os.path.join(d, "jcode-provider-junk.so"), "wb") as f:
+            f.write(b"\x7fELF" + os.urandom(200))
+        with open(os.path.join(d, "jcode-provider-text.so"), "w") as f:
+            f.write("this is not a shared object\n")
+        shutil.copy(os.path.join(FIXTURES, "jcode-provider-fixture.so"), os.path.join(d, "jcode-provider-writable.so"))
+        os.chmod(os.path.join(d, "jcode-provider-writable.so"), 0o666)
+        shutil.copy(os.path.join(FIXTURES, "jcode-provider-wrongmajor.so"), d)
+        with open(os.path.join(d, "README.txt"), "w") as f:
+            f.write("not a plugin name: ignored\n")
+        return d
+
+    def test_bad_files_are_skipped_with_reasons(self):
+        d = self.plugin_dir()
+        p = self.jcode("--json", "plugins", "list", env=self.env(JCODE_PLUGIN_PATH=d), check=0)
+        out = json.loads(p.stdout)
+        loaded = {x["id"] for x in out["plugins"]}
+        self.assertIn("claude", loaded)
+        skipped = {os.path.basename(x["path"]): x["reason"] for x in out["skipped"]}
+        for name in ("jcode-provider-junk.so", "jcode-provider-text.so", "jcode-provider-writable.so",
+                     "jcode-provider-wrongmajor.so"):
+            self.assertIn(name, skipped, out)
+            self.assertTrue(skipped[name], name)
+        self.assertIn("writable", skipped["jcode-provider-writable.so"])
+        self.assertIn("major", skipped["jcode-provider-wrongmajor.so"])
+        self.assertNotIn("README.txt", skipped)
+        # The text listing names them too, and claude still works.
+        text = self.jcode("plugins", "list", env=self.env(JCODE_PLUGIN_PATH=d), check=0).stdout
+        self.assertIn("jcode-provider-junk.so", text)
+        self.jcode("plugins", "info", "claude", env=self.env(JCODE_PLUGIN_PATH=d), check=0)
+
+    def test_info_shows_effective_endpoints(self):
+        p = self.jcode("--json", "plugins", "info", "claude",
+                       env=self.env(JCODE_ENDPOINT_CLAUDE_TOKEN="http://127.0.0.1:1/token"), check=0)
+        info = json.loads(p.stdout)
+        urls = {e["name"]: e["url"] for e in info["endpoints"]}
+        self.assertEqual(urls["token"], "http://127.0.0.1:1/token")
+        self.assertEqual(urls["api"], self.emu_url + "/api.anthropic.com")
+        self.assertEqual([s["id"] for s in info["sources"]],
+                         ["jcode_claude_auth", "claude_code_credentials", "opencode_auth_json", "pi_auth_json"])
+
+    def test_plain_http_endpoint_override_is_refused(self):
+        r = self.jcode("plugins", "info", "claude", env=self.env(JCODE_ENDPOINT_CLAUDE_TOKEN="http://example.com/token"))
+        self.assertIn("JCODE_ENDPOINT_CLAUDE_TOKEN", r.stdout + r.stderr)
+
+    def test_disable_in_config(self):
+        os.makedirs(self.jcode_path())
+        with open(self.jcode_path("config.toml"), "w") as f:
+            f.write('[plugins]\ndisable = ["claude"]\n')
+        out = json.loads(self.jcode("--json", "plugins", "list", check=0).stdout)
+        self.assertNotIn("claude", {x["id"] for x in out["plugins"]})
