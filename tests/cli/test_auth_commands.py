@@ -71,3 +71,30 @@ class AuthTrust(JcodeTestCase):
         r = self.jcode("auth", "trust", "add", "claude_code_credentials", link)
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("symlink", r.stderr)
+
+
+class AuthStatus(JcodeTestCase):
+    def test_status_reports_sources_without_network(self):
+        out = json.loads(self.jcode("--json", "auth", "status", check=0).stdout)
+        claude = next(e for e in out if e["provider"] == "claude")
+        self.assertFalse(claude["configured"])
+        self.assertIn("jcode login --provider claude", claude["action"])
+        self.jcode("login", "--provider", "claude", env=self.browser_env(), check=0)
+        # An untrusted Claude Code file is reported, not read.
+        d = os.path.join(self.home, ".claude")
+        os.makedirs(d)
+        with open(os.path.join(d, ".credentials.json"), "w") as fh:
+            fh.write('{"claudeAiOauth":{"accessToken":"x","refreshToken":"y","expiresAt":1}}')
+        counters = self.control("counters")
+        out = json.loads(self.jcode("--json", "auth", "status", check=0).stdout)
+        claude = next(e for e in out if e["provider"] == "claude")
+        self.assertTrue(claude["configured"])
+        self.assertEqual(claude["kind"], "oauth")
+        self.assertEqual(claude["source"], "jcode_claude_auth")
+        self.assertEqual(claude["email"], "user@example.com")
+        self.assertFalse(claude["expired"])
+        states = {s["id"]: s["state"] for s in claude["sources"]}
+        self.assertEqual(states["claude_code_credentials"], "untrusted")
+        self.assertEqual(self.control("counters"), counters, "auth status must not touch the network")
+        text = self.jcode("auth", "status", check=0).stdout
+        self.assertIn("Claude (claude): oauth", text)

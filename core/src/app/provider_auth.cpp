@@ -168,7 +168,7 @@ Result<auth::RefreshResult> ProviderAuth::refresh(const model::SourceDecl& sourc
 }
 
 Result<FoundCredential> ProviderAuth::acquire(bool explicit_provider, bool allow_prompt,
-                                              std::vector<SourceTrace>* trace) {
+                                              std::vector<SourceTrace>* trace, bool probe_only) {
   auto cfg_path = config::Config::default_path(ctx_.env());
   if (!cfg_path) return cfg_path.error();
   auth::Consent consent(*cfg_path, ctx_.env());
@@ -247,6 +247,7 @@ Result<FoundCredential> ProviderAuth::acquire(bool explicit_provider, bool allow
         break;
       }
       case model::SourceKind::command: {
+        if (probe_only) { note(s, s.location, "unchecked", "a command is run only when the credential is used", std::nullopt); continue; }
         auto ok = consent.approve_command(s, creq);
         if (!ok) return ok.error();
         if (!*ok) { note(s, s.location, "untrusted", "not approved", std::nullopt); continue; }
@@ -266,6 +267,7 @@ Result<FoundCredential> ProviderAuth::acquire(bool explicit_provider, bool allow
         break;
       }
       case model::SourceKind::plugin: {
+        if (probe_only) { note(s, s.label, "unchecked", "resolved by the plugin when used", std::nullopt); continue; }
         auto c = plugin_.call_resolve(s);
         if (!c) {
           note(s, s.label, c.status() == JCODE_E_DECLINE ? "absent" : "failed", c.error().message, std::nullopt);

@@ -72,8 +72,10 @@ class ProviderAuth {
   // wins, else the first expired one (a refresh may save it). Other tools' files are read
   // only with consent (asked when allow_prompt and a terminal is there). trace, when given,
   // gets one entry per source looked at.
+  // probe_only (auth status): no prompts, and sources that would need a network call or a
+  // command (plugin-resolved, COMMAND) are reported without being run.
   Result<FoundCredential> acquire(bool explicit_provider, bool allow_prompt,
-                                  std::vector<SourceTrace>* trace = nullptr);
+                                  std::vector<SourceTrace>* trace = nullptr, bool probe_only = false);
 
   auth::CredentialStore& store();
 

@@ -114,6 +114,8 @@ int main(int argc, char** argv) {
   trust_cmd->add_option("source-id", trust.source_id, "Source id (see `jcode plugins info <id>`)");
   trust_cmd->add_option("path", trust.path, "The file");
   trust_cmd->callback([&] { action = [&](Context& c) { return cmd_auth_trust(c, trust); }; });
+  auto* status_cmd = auth_cmd->add_subcommand("status", "Every provider: configured or not, from where, until when");
+  status_cmd->callback([&] { action = [&](Context& c) { return cmd_auth_status(c); }; });
   AuthRefreshOptions refresh;
   auto* refresh_cmd = auth_cmd->add_subcommand("refresh", "Refresh the stored OAuth login now");
   refresh_cmd->callback([&] {

@@ -14,6 +14,7 @@ int cmd_logout(Context& ctx, const LogoutOptions& opt);
 int cmd_auth_trust(Context& ctx, const TrustOptions& opt);
 int cmd_auth_refresh(Context& ctx, const AuthRefreshOptions& opt);
 int cmd_run(Context& ctx, const RunOptions& opt);
+int cmd_auth_status(Context& ctx);
 int cmd_auth_test(Context& ctx, const AuthTestOptions& opt);
 
 }  // namespace jcode::cli
