@@ -2,6 +2,7 @@
 // there: a rotated refresh token sent again revokes the whole grant).
 #include <jcode/auth/refresh.hpp>
 #include <jcode/auth/store.hpp>
+#include <jcode/log/log.hpp>
 
 #include <doctest/doctest.h>
 #include <signal.h>
@@ -222,5 +223,37 @@ TEST_CASE("refresh: kill -9 at random points of saves never leaves a torn file; 
     struct stat st {};
     REQUIRE(::stat((tmp / "home/auth.json").c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);
+  }
+}
+
+TEST_CASE("refresh: canary tokens never reach messages, errors, state files or a child's argv") {
+  Harness h;
+  auto cred = h.seed(10);
+  std::vector<std::string> outputs;
+  RefreshCoordinator rc(h.tmp / "home");
+  auto ok = rc.ensure_fresh(h.target(), cred);
+  REQUIRE(ok.ok());
+  h.emu.control("/_emulator/revoke-grant", {{"refresh_token", ok->credential.refresh_token}});
+  auto bad = rc.ensure_fresh(h.target(), ok->credential, true);
+  REQUIRE_FALSE(bad.ok());
+  outputs.push_back(bad.error().message);
+  auto ext = h.target();
+  ext.external = true;
+  ext.external_label = "Claude Code CLI";
+  auto external = rc.ensure_fresh(ext, ok->credential, true);
+  REQUIRE_FALSE(external.ok());
+  outputs.push_back(external.error().message);
+  {
+    std::ifstream in(h.tmp / "home/auth-refresh-state.json");
+    outputs.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  // What a storm child is started with.
+  for (const auto& a : std::vector<std::string>{JCODE_STORM_CHILD, "refresh", (h.tmp / "home").string(), h.token_url})
+    outputs.push_back(a);
+  for (const std::string* secret : {&cred.access_token, &cred.refresh_token, &ok->credential.access_token,
+                                    &ok->credential.refresh_token}) {
+    for (const auto& o : outputs) CHECK(o.find(*secret) == std::string::npos);
+    // Every token the engine handled is registered with the log redactor.
+    CHECK(jcode::log::redact("token=" + *secret).find(*secret) == std::string::npos);
   }
 }

@@ -120,6 +120,8 @@ Status RefreshCoordinator::record(const std::string& key, const std::function<vo
 Result<RefreshResult> RefreshCoordinator::ensure_fresh(const RefreshTarget& t, const model::Credential& current,
                                                        bool force) const {
   const int64_t now = now_();
+  log::add_secret(current.access_token);
+  log::add_secret(current.refresh_token);
   if (!force && !needs_refresh(current, now)) return RefreshResult{current, false, false};
 
   if (t.external) {
