@@ -76,8 +76,8 @@ class AuthTrust(JcodeTestCase):
 class AuthStatus(JcodeTestCase):
     def test_status_reports_sources_without_network(self):
         out = json.loads(self.jcode("--json", "auth", "status", check=0).stdout)
-        claude = next(e for e in out if e["provider"] == "claude")
-        self.assertFalse(claude["configured"])
+        claude = next(e for e in out if e["id"] == "claude")
+        self.assertEqual(claude["status"], "not_configured")
         self.assertIn("jcode login --provider claude", claude["action"])
         self.jcode("login", "--provider", "claude", env=self.browser_env(), check=0)
         # An untrusted Claude Code file is reported, not read.
@@ -87,14 +87,18 @@ class AuthStatus(JcodeTestCase):
             fh.write('{"claudeAiOauth":{"accessToken":"x","refreshToken":"y","expiresAt":1}}')
         counters = self.control("counters")
         out = json.loads(self.jcode("--json", "auth", "status", check=0).stdout)
-        claude = next(e for e in out if e["provider"] == "claude")
-        self.assertTrue(claude["configured"])
+        claude = next(e for e in out if e["id"] == "claude")
+        self.assertEqual(claude["status"], "available")
         self.assertEqual(claude["kind"], "oauth")
-        self.assertEqual(claude["source"], "jcode_claude_auth")
-        self.assertEqual(claude["email"], "user@example.com")
-        self.assertFalse(claude["expired"])
+        self.assertEqual(claude["source_id"], "jcode_claude_auth")
+        self.assertTrue(claude["refresh_support"])
         states = {s["id"]: s["state"] for s in claude["sources"]}
         self.assertEqual(states["claude_code_credentials"], "untrusted")
         self.assertEqual(self.control("counters"), counters, "auth status must not touch the network")
         text = self.jcode("auth", "status", check=0).stdout
         self.assertIn("Claude (claude): oauth", text)
+
+    def test_logout_revokes_at_the_provider(self):
+        self.jcode("login", "--provider", "claude", env=self.browser_env(), check=0)
+        out = json.loads(self.jcode("--json", "logout", "--provider", "claude", check=0).stdout)
+        self.assertEqual(out["status"], "logged_out")

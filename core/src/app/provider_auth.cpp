@@ -10,7 +10,7 @@
 #include <jcode/process/process.hpp>
 #include <jcode/ui/terminal.hpp>
 
-#include <sstream>
+#include <jcode/log/log.hpp>
 #include <jcode/endpoints/endpoints.hpp>
 
 namespace jcode::app {
@@ -167,130 +167,61 @@ Result<auth::RefreshResult> ProviderAuth::refresh(const model::SourceDecl& sourc
   return coordinator.ensure_fresh(t, current, force);
 }
 
-Result<FoundCredential> ProviderAuth::acquire(bool explicit_provider, bool allow_prompt,
-                                              std::vector<SourceTrace>* trace, bool probe_only) {
+Result<auth::DiscoveryResult> ProviderAuth::discover(bool explicit_provider, bool allow_prompt, bool probe_only) {
   auto cfg_path = config::Config::default_path(ctx_.env());
   if (!cfg_path) return cfg_path.error();
   auth::Consent consent(*cfg_path, ctx_.env());
-  auth::TerminalIo io;
-  auth::ConsentRequest creq;
-  creq.provider = info().id;
-  creq.provider_display = info().display_name;
-  creq.io = &io;
-  creq.interactive = allow_prompt && ui::interactive();
-  creq.explicit_provider = explicit_provider;
-  creq.allow_prompt = allow_prompt;
-  int64_t now = ctx_.services().now_ms(info().id);
-
-  std::optional<FoundCredential> best, first_expired;
-  std::string looked;
-  auto note = [&](const model::SourceDecl& s, std::string path, std::string state, std::string detail,
-                  const std::optional<model::Credential>& c) {
-    if (!looked.empty()) looked += ", ";
-    looked += path.empty() ? s.location : path;
-    if (trace) trace->push_back(SourceTrace{s, std::move(path), std::move(state), std::move(detail), c});
-  };
-  auto parsed = [&](const model::SourceDecl& s, const std::string& content, const std::string& path)
-      -> Result<std::optional<FoundCredential>> {
+  static auth::TerminalIo io;
+  auth::DiscoveryCallbacks cb;
+  cb.parse = [this](const model::SourceDecl& s, std::string_view content) -> Result<std::optional<model::Credential>> {
     auto c = plugin_.call_parse(s, content);
-    if (!c) {
-      if (c.status() == JCODE_E_DECLINE) {
-        note(s, path, "absent", "holds no " + info().display_name + " credential", std::nullopt);
-        return std::optional<FoundCredential>{};
-      }
-      note(s, path, "malformed", c.error().message, std::nullopt);
-      // Own files that are corrupt must be fixed, never silently skipped.
-      if (s.kind == model::SourceKind::jcode_file) return c.error();
-      return std::optional<FoundCredential>{};
-    }
-    c->source_id = s.id;
-    note(s, path, "found", "", *c);
-    return std::optional<FoundCredential>(FoundCredential{*c, s, path});
+    if (c) return std::optional<model::Credential>(*c);
+    if (c.status() == JCODE_E_DECLINE) return std::optional<model::Credential>{};
+    return c.error();
   };
+  cb.resolve = [this](const model::SourceDecl& s) -> Result<std::optional<model::Credential>> {
+    auto c = plugin_.call_resolve(s);
+    if (c) return std::optional<model::Credential>(*c);
+    if (c.status() == JCODE_E_DECLINE) return std::optional<model::Credential>{};
+    return c.error();
+  };
+  cb.run_command = [](const std::vector<std::string>& argv) -> Result<std::string> {
+    process::Spec spec;
+    spec.argv = argv;
+    spec.timeout = std::chrono::seconds(10);
+    auto out = process::capture(spec, 64 * 1024);
+    if (!out) return out.error();
+    if (out->exit_code != 0)
+      return Error{JCODE_E_NOT_FOUND, argv.empty() ? "command failed" : argv[0] + " exited with " + std::to_string(out->exit_code)};
+    std::string text = out->out;
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    return text;
+  };
+  auth::DiscoveryOptions o;
+  o.consent.provider = info().id;
+  o.consent.provider_display = info().display_name;
+  o.consent.io = &io;
+  o.consent.interactive = allow_prompt && !probe_only && ui::interactive();
+  o.consent.explicit_provider = explicit_provider;
+  o.consent.allow_prompt = allow_prompt && !probe_only;
+  o.probe_all = probe_only;
+  o.run_commands = !probe_only;
+  o.resolve_plugin_sources = !probe_only;
+  o.env = &ctx_.env();
+  std::string id = info().id;
+  o.now = [this, id] { return ctx_.services().now_ms(id); };
+  auto r = auth::discover(info().sources, store(), consent, cb, o);
+  if (r && !probe_only)
+    for (const auto& w : r->warnings) log::warn(w);
+  return r;
+}
 
-  for (const auto& s : info().sources) {
-    Result<std::optional<FoundCredential>> got = std::optional<FoundCredential>{};
-    switch (s.kind) {
-      case model::SourceKind::jcode_file:
-      case model::SourceKind::app_env_file: {
-        auto path = store().path_of(s);
-        std::string p = path ? path->string() : s.location;
-        if (s.kind == model::SourceKind::jcode_file) {
-          auto bytes = store().read(s);
-          if (!bytes) return bytes.error();
-          if (!*bytes) { note(s, p, "absent", "", std::nullopt); continue; }
-          got = parsed(s, **bytes, p);
-        } else {
-          auto v = store().read_env_value(s);
-          if (!v) return v.error();
-          if (!*v || (*v)->empty()) { note(s, p, "absent", "", std::nullopt); continue; }
-          got = parsed(s, **v, p);
-        }
-        break;
-      }
-      case model::SourceKind::env_var: {
-        auto v = ctx_.env().get(s.location);
-        if (!v || v->empty()) { note(s, "$" + s.location, "absent", "", std::nullopt); continue; }
-        got = parsed(s, *v, "$" + s.location);
-        break;
-      }
-      case model::SourceKind::external_file: {
-        auto probe = consent.read_external(s, creq);
-        if (!probe) return probe.error();
-        std::string p = probe->path.string();
-        if (probe->state != auth::ExternalState::read) {
-          static const char* names[] = {"found", "absent", "untrusted", "declined", "refused"};
-          note(s, p, names[static_cast<int>(probe->state)], probe->detail, std::nullopt);
-          continue;
-        }
-        got = parsed(s, probe->content, p);
-        break;
-      }
-      case model::SourceKind::command: {
-        if (probe_only) { note(s, s.location, "unchecked", "a command is run only when the credential is used", std::nullopt); continue; }
-        auto ok = consent.approve_command(s, creq);
-        if (!ok) return ok.error();
-        if (!*ok) { note(s, s.location, "untrusted", "not approved", std::nullopt); continue; }
-        process::Spec spec;
-        std::istringstream words(s.location);
-        for (std::string w; words >> w;) spec.argv.push_back(w);
-        spec.timeout = std::chrono::seconds(10);
-        auto out = process::capture(spec, 64 * 1024);
-        if (!out || out->exit_code != 0) {
-          note(s, s.location, "absent", out ? "exited with " + std::to_string(out->exit_code) : out.error().message,
-               std::nullopt);
-          continue;
-        }
-        std::string text = out->out;
-        while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-        got = parsed(s, text, s.location);
-        break;
-      }
-      case model::SourceKind::plugin: {
-        if (probe_only) { note(s, s.label, "unchecked", "resolved by the plugin when used", std::nullopt); continue; }
-        auto c = plugin_.call_resolve(s);
-        if (!c) {
-          note(s, s.label, c.status() == JCODE_E_DECLINE ? "absent" : "failed", c.error().message, std::nullopt);
-          continue;
-        }
-        c->source_id = s.id;
-        note(s, s.label, "found", "", *c);
-        got = std::optional<FoundCredential>(FoundCredential{*c, s, s.label});
-        break;
-      }
-    }
-    if (!got) return got.error();
-    if (!*got) continue;
-    FoundCredential f = std::move(**got);
-    if (!auth::is_expired(f.credential, now)) {
-      if (!best) best = std::move(f);
-      if (trace == nullptr) break;  // a status trace looks at every source
-    } else if (!first_expired) {
-      first_expired = std::move(f);
-    }
-  }
-  if (best) return *best;
-  if (first_expired) return *first_expired;
+Result<auth::Discovered> ProviderAuth::acquire(bool explicit_provider, bool allow_prompt) {
+  auto r = discover(explicit_provider, allow_prompt);
+  if (!r) return r.error();
+  if (r->found) return *r->found;
+  std::string looked;
+  for (const auto& t : r->trace) looked += (looked.empty() ? "" : ", ") + t.where;
   return Error{JCODE_E_AUTH_REQUIRED, "no " + info().display_name + " credentials found" +
                                           (looked.empty() ? std::string() : " (looked at " + looked + ")") +
                                           "; run `jcode login --provider " + info().id + "`"};

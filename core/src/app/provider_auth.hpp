@@ -3,6 +3,7 @@
 // mechanisms are jcode::auth's; this only wires one plugin to them.
 #pragma once
 
+#include <jcode/auth/discovery.hpp>
 #include <jcode/auth/oauth_flow.hpp>
 #include <jcode/auth/refresh.hpp>
 #include <jcode/auth/store.hpp>
@@ -19,22 +20,6 @@ class Context;
 }
 
 namespace jcode::app {
-
-// A credential found by discovery, and where.
-struct FoundCredential {
-  model::Credential credential;
-  model::SourceDecl source;
-  std::string path;  // the file, when the source is one
-};
-
-// What discovery saw at one source (for `auth status` and auth-test's credential probe).
-struct SourceTrace {
-  model::SourceDecl source;
-  std::string path;
-  std::string state;   // found, absent, untrusted, declined, refused, malformed, declined-by-plugin
-  std::string detail;
-  std::optional<model::Credential> credential;
-};
 
 class ProviderAuth {
  public:
@@ -68,14 +53,12 @@ class ProviderAuth {
   Result<auth::RefreshResult> refresh(const model::SourceDecl& source, const model::Credential& current,
                                       bool force);
 
-  // Discovery: the plugin's sources in declared order; the first non-expired credential
-  // wins, else the first expired one (a refresh may save it). Other tools' files are read
-  // only with consent (asked when allow_prompt and a terminal is there). trace, when given,
-  // gets one entry per source looked at.
-  // probe_only (auth status): no prompts, and sources that would need a network call or a
-  // command (plugin-resolved, COMMAND) are reported without being run.
-  Result<FoundCredential> acquire(bool explicit_provider, bool allow_prompt,
-                                  std::vector<SourceTrace>* trace = nullptr, bool probe_only = false);
+  // Discovery through jcode::auth::discover with this plugin's parse/resolve. probe_only
+  // (auth status): every source traced, no prompts, no commands, no plugin resolution.
+  Result<auth::DiscoveryResult> discover(bool explicit_provider, bool allow_prompt, bool probe_only = false);
+  // The winner of discover(), or JCODE_E_AUTH_REQUIRED naming what was looked at and the
+  // login command.
+  Result<auth::Discovered> acquire(bool explicit_provider, bool allow_prompt);
 
   auth::CredentialStore& store();
 

@@ -83,19 +83,17 @@ Report test_one(Context& ctx, const std::string& id, const AuthTestOptions& opt,
 
   // 1. credential discovery
   app::ProviderAuth pa(ctx, **plugin);
-  std::optional<app::FoundCredential> found;
+  std::optional<auth::Discovered> found;
   if (!info.sources.empty()) {
-    std::vector<app::SourceTrace> trace;
-    auto f = pa.acquire(explicit_choice, true, &trace);
-    for (const auto& t : trace)
-      if (t.state == "found") rep.credential_paths.push_back(t.path);
+    auto f = pa.acquire(explicit_choice, true);
     if (!f) {
       rep.steps.push_back({"credential_probe", false, false, f.error().message});
       return rep;
     }
     found = *f;
+    rep.credential_paths.push_back(f->where);
     std::string kind = f->credential.kind == model::CredentialKind::api_key ? "API key" : "OAuth";
-    rep.steps.push_back({"credential_probe", true, false, kind + " from " + f->source.label + " (" + f->path + ")"});
+    rep.steps.push_back({"credential_probe", true, false, kind + " from " + f->source.label + " (" + f->where + ")"});
   } else {
     rep.steps.push_back({"credential_probe", true, true, "Skipped: the provider needs no stored credential"});
   }

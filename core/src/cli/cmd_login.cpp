@@ -4,6 +4,7 @@
 #include "../app/services.hpp"
 #include "commands.hpp"
 
+#include <jcode/auth/discovery.hpp>
 #include <jcode/auth/io.hpp>
 #include <jcode/auth/pending.hpp>
 #include <jcode/cli/exit_codes.hpp>
@@ -200,21 +201,41 @@ int cmd_logout(Context& ctx, const LogoutOptions& opt) {
   if (!reg) return ctx.fail(reg.error());
   auto plugin = (*reg)->instance(id);
   if (!plugin) return ctx.fail(plugin.error());
+  const auto& info = (*plugin)->info();
   app::ProviderAuth pa(ctx, **plugin);
-  bool removed = false;
-  for (const auto& s : (*plugin)->info().sources) {
+  // Revocation (RFC 7009) where the provider declares an endpoint for it.
+  std::string revoke_url;
+  std::optional<model::OAuthClient> client;
+  if (info.login && info.login->oauth) {
+    client = pa.effective_client(*info.login->oauth);
+    if (!client->revoke_endpoint.empty()) {
+      auto u = pa.oauth_urls(*client);
+      if (u) revoke_url = u->revoke;
+    }
+  }
+  bool removed = false, revoked = false;
+  std::string revoke_error;
+  for (const auto& s : info.sources) {
     if (s.kind != model::SourceKind::jcode_file && s.kind != model::SourceKind::app_env_file) continue;
-    auto r = pa.remove(s);
+    auto current = pa.load(s);
+    if (!current) return ctx.fail(current.error());
+    auto r = auth::logout(s, *current, revoke_url, client ? &*client : nullptr, auth::default_http(),
+                          [&pa, &s]() { return pa.remove(s); });
     if (!r) return ctx.fail(r.error());
-    removed = removed || *r;
+    removed = removed || r->removed;
+    revoked = revoked || r->revoked;
+    if (!r->revoke_error.empty()) revoke_error = r->revoke_error;
   }
   if (ctx.global().json) {
-    std::cout << nlohmann::json{{"status", removed ? "logged_out" : "not_logged_in"}, {"provider", id}}.dump() << "\n";
+    nlohmann::json j{{"status", removed ? "logged_out" : "not_logged_in"}, {"provider", id}, {"revoked", revoked}};
+    if (!revoke_error.empty()) j["revoke_error"] = revoke_error;
+    std::cout << j.dump() << "\n";
   } else if (removed) {
-    std::cerr << "Removed jcode's " << (*plugin)->info().display_name
-              << " credentials. Other tools' files were not touched.\n";
+    std::cerr << "Removed jcode's " << info.display_name << " credentials"
+              << (revoked ? " and revoked them at the provider" : "") << ". Other tools' files were not touched.\n";
+    if (!revoke_error.empty()) std::cerr << "jcode: warning: revocation failed: " << revoke_error << "\n";
   } else {
-    std::cerr << "jcode holds no " << (*plugin)->info().display_name << " credentials.\n";
+    std::cerr << "jcode holds no " << info.display_name << " credentials.\n";
   }
   return exit_ok;
 }

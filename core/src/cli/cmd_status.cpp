@@ -4,7 +4,7 @@
 #include "../app/services.hpp"
 #include "commands.hpp"
 
-#include <jcode/auth/refresh.hpp>
+#include <jcode/auth/discovery.hpp>
 #include <jcode/cli/exit_codes.hpp>
 
 #include <nlohmann/json.hpp>
@@ -14,16 +14,6 @@
 
 namespace jcode::cli {
 namespace {
-
-std::string kind_name(model::CredentialKind k) {
-  switch (k) {
-    case model::CredentialKind::oauth: return "oauth";
-    case model::CredentialKind::api_key: return "api-key";
-    case model::CredentialKind::session: return "session";
-    case model::CredentialKind::bearer: return "bearer";
-  }
-  return "unknown";
-}
 
 std::string when(int64_t ms) {
   std::time_t t = static_cast<std::time_t>(ms / 1000);
@@ -39,80 +29,49 @@ std::string when(int64_t ms) {
 int cmd_auth_status(Context& ctx) {
   auto reg = ctx.registry();
   if (!reg) return ctx.fail(reg.error());
-  nlohmann::json out = nlohmann::json::array();
+  std::vector<auth::ProviderStatus> rows;
   for (const auto& p : (*reg)->plugins()) {
     const auto& info = p->info();
-    if (info.sources.empty() && !info.login) continue;
-    nlohmann::json entry{{"provider", info.id}, {"name", info.display_name}};
+    if (info.sources.empty()) continue;
     auto inst = (*reg)->instance(info.id);
     if (!inst) {
-      entry["configured"] = false;
-      entry["error"] = inst.error().message;
-      out.push_back(entry);
+      auth::ProviderStatus s;
+      s.provider = info.id;
+      s.display_name = info.display_name;
+      s.status = "not_configured";
+      s.action = inst.error().message;
+      rows.push_back(std::move(s));
       continue;
     }
     app::ProviderAuth pa(ctx, **inst);
-    std::vector<app::SourceTrace> trace;
-    auto found = pa.acquire(false, false, &trace, /*probe_only=*/true);
-    nlohmann::json sources = nlohmann::json::array();
-    for (const auto& t : trace)
-      sources.push_back({{"id", t.source.id}, {"label", t.source.label}, {"path", t.path}, {"state", t.state},
-                         {"detail", t.detail}});
-    entry["sources"] = sources;
-    int64_t now = ctx.services().now_ms(info.id);
-    if (found) {
-      const auto& c = found->credential;
-      entry["configured"] = true;
-      entry["source"] = found->source.id;
-      entry["source_label"] = found->source.label;
-      entry["path"] = found->path;
-      entry["kind"] = kind_name(c.kind);
-      entry["expires_at_ms"] = c.expires_at_ms ? nlohmann::json(c.expires_at_ms) : nlohmann::json();
-      bool expired = auth::is_expired(c, now);
-      entry["expired"] = expired;
-      if (!c.email.empty()) entry["email"] = c.email;
-      bool own = found->source.kind == model::SourceKind::jcode_file || found->source.kind == model::SourceKind::app_env_file;
-      if (expired && c.refresh_token.empty())
-        entry["action"] = "run `jcode login --provider " + info.id + "`";
-      else if (expired && !own)
-        entry["action"] = "run " + found->source.label + " once to refresh it, or `jcode login --provider " + info.id + "`";
-      else if (expired)
-        entry["action"] = "refreshed automatically on next use";
-      else
-        entry["action"] = "";
-    } else {
-      entry["configured"] = false;
-      bool untrusted = false;
-      std::string unchecked;
-      for (const auto& t : trace) {
-        untrusted = untrusted || t.state == "untrusted";
-        if (t.state == "unchecked" && unchecked.empty()) unchecked = t.source.label;
-      }
-      entry["action"] = !unchecked.empty()
-                            ? unchecked + " is checked only when used: run `jcode --provider " + info.id + " auth-test`"
-                        : untrusted ? "another tool's credentials were found: approve with `jcode auth trust add <source-id> <path>` or log in with `jcode login --provider " + info.id + "`"
-                                  : "run `jcode login --provider " + info.id + "`";
-      if (found.status() != JCODE_E_AUTH_REQUIRED) entry["error"] = found.error().message;
+    auto d = pa.discover(false, false, /*probe_only=*/true);
+    if (!d) {
+      auth::ProviderStatus s;
+      s.provider = info.id;
+      s.display_name = info.display_name;
+      s.status = "not_configured";
+      s.action = d.error().message;
+      rows.push_back(std::move(s));
+      continue;
     }
-    out.push_back(entry);
+    rows.push_back(auth::summarize_status(info.id, info.display_name, *d, ctx.services().now_ms(info.id)));
   }
   if (ctx.global().json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& r : rows) out.push_back(r.to_json());
     std::cout << out.dump(2) << "\n";
     return exit_ok;
   }
-  for (const auto& e : out) {
-    std::cout << e["name"].get<std::string>() << " (" << e["provider"].get<std::string>() << "): ";
-    if (e.value("configured", false)) {
-      std::cout << e["kind"].get<std::string>() << " from " << e["source_label"].get<std::string>();
-      if (e.contains("email")) std::cout << " as " << e["email"].get<std::string>();
-      if (!e["expires_at_ms"].is_null())
-        std::cout << (e["expired"].get<bool>() ? ", expired " : ", expires ") << when(e["expires_at_ms"].get<int64_t>());
-      std::cout << "\n    " << e["path"].get<std::string>() << "\n";
-    } else {
+  for (const auto& r : rows) {
+    std::cout << r.display_name << " (" << r.provider << "): ";
+    if (r.status == "not_configured") {
       std::cout << "not configured\n";
+    } else {
+      std::cout << r.kind << " from " << r.source_label;
+      if (r.expires_at_ms) std::cout << (r.status == "expired" ? ", expired " : ", expires ") << when(r.expires_at_ms);
+      std::cout << "\n";
     }
-    if (e.contains("error")) std::cout << "    error: " << e["error"].get<std::string>() << "\n";
-    if (!e["action"].get<std::string>().empty()) std::cout << "    → " << e["action"].get<std::string>() << "\n";
+    if (!r.action.empty()) std::cout << "    → " << r.action << "\n";
   }
   return exit_ok;
 }

@@ -33,7 +33,7 @@ Result<SelectedProvider> select_named_provider(Context& ctx, const std::string& 
   auto found = pa->acquire(explicit_choice, /*allow_prompt=*/true);
   if (!found) return found.error();
   out.source_label = found->source.label;
-  out.source_path = found->path;
+  out.source_path = found->where;
   struct State {
     std::mutex mu;
     model::Credential cred;
