@@ -4,6 +4,7 @@
 #include "../app/services.hpp"
 #include "commands.hpp"
 
+#include <jcode/auth/device_flow.hpp>
 #include <jcode/auth/discovery.hpp>
 #include <jcode/auth/io.hpp>
 #include <jcode/auth/pending.hpp>
@@ -180,8 +181,34 @@ int cmd_login(Context& ctx, const LoginOptions& opt) {
       cred = **r;
       break;
     }
-    case plugins::LoginMethod::device:
-      return ctx.fail(Error{JCODE_E_NOT_SUPPORTED, "device-code login is not wired into this jcode build yet"});
+    case plugins::LoginMethod::device: {
+      if (!info.login->device) return ctx.fail(Error{JCODE_E_PROTOCOL, info.id + " declares device login without a client"});
+      const model::DeviceClient& client = *info.login->device;
+      auto device_url = ctx.services().endpoint_url(info.id, client.device_endpoint);
+      if (!device_url) return ctx.fail(device_url.error());
+      auto token_url = ctx.services().endpoint_url(info.id, client.token_endpoint);
+      if (!token_url) return ctx.fail(token_url.error());
+      auto home = ctx.jcode_home();
+      if (!home) return ctx.fail(home.error());
+      auth::TerminalIo io;
+      auth::PendingStore pending = auth::PendingStore::in_home(*home);
+      auth::DeviceFlowContext dc;
+      dc.provider = info.id;
+      dc.client = client;
+      dc.device_url = *device_url;
+      dc.token_url = *token_url;
+      dc.io = &io;
+      dc.http = auth::default_http();
+      dc.pending = &pending;
+      auth::DeviceFlow flow(dc);
+      auto outcome = flow.run(req);
+      if (!outcome) return ctx.fail(outcome.error());
+      if (outcome->pending) return exit_ok;
+      auto mapped = pa.map_tokens(outcome->token_json, nullptr);
+      if (!mapped) return ctx.fail(mapped.error());
+      cred = *mapped;
+      break;
+    }
   }
 
   if (info.login->has_after_login) {
