@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The demo's main job, against the local provider emulator (nothing leaves this machine):
-# list the plugins, log in to Claude with the scriptable flow, check status, refresh, log out.
+# list the plugins, log in to Claude with the scriptable flow, ask it something (with a tool
+# call), verify it with auth-test, then the same login and a prompt for OpenAI.
 # Usage: tools/demo-run.sh <build dir>
 set -euo pipefail
 build=${1:?usage: demo-run.sh <build dir>}
@@ -45,11 +46,32 @@ callback=$(curl -s -o /dev/null -w '%{redirect_url}' "$auth_url")
 step "jcode login --provider claude --callback-url - <<< '<the URL the browser ended on>'"
 printf '%s\n' "$callback" | "$jcode" login --provider claude --callback-url -
 
+step jcode auth status
+"$jcode" auth status
+
+step 'jcode --provider claude run "Say hello from jcode"'
+"$jcode" --provider claude run "Say hello from jcode"
+
+step jcode --provider claude auth-test
+"$jcode" --provider claude auth-test
+
 step jcode auth refresh --provider claude
 "$jcode" auth refresh --provider claude
 
 step ls -l ~/.jcode
 ls -l "$HOME/.jcode"
+
+# OpenAI (ChatGPT subscription): the same scriptable flow; the callback is pasted on stdin.
+step jcode login --provider openai --print-auth-url --json
+pending=$("$jcode" --json login --provider openai --print-auth-url)
+echo "$pending"
+auth_url=$(printf '%s' "$pending" | python3 -c 'import json,sys; print(json.load(sys.stdin)["auth_url"])')
+callback=$(curl -s -o /dev/null -w '%{redirect_url}' "$auth_url")
+step "jcode login --provider openai --callback-url - <<< '<the URL the browser ended on>'"
+printf '%s\n' "$callback" | "$jcode" login --provider openai --callback-url -
+
+step 'jcode --provider openai run "Reply with exactly HELLO_FROM_CODEX"'
+"$jcode" --provider openai run "Reply with exactly HELLO_FROM_CODEX"
 
 step jcode logout --provider claude
 "$jcode" logout --provider claude
