@@ -7,6 +7,7 @@
 #include <jcode/auth/loopback.hpp>
 #include <jcode/auth/oauth_flow.hpp>
 #include <jcode/auth/pending.hpp>
+#include <jcode/config/config.hpp>
 #include <jcode/endpoints/endpoints.hpp>
 #include <jcode/http/client.hpp>
 #include <jcode/log/log.hpp>
@@ -96,9 +97,13 @@ Status Services::random_bytes(std::string_view, std::span<std::byte> out) {
 
 Status Services::http(std::string_view, const plugins::HttpRequest& request,
                       const plugins::HttpResponseHandler& response) {
+  // [http] settings of config.toml: CA bundle and timeouts (defaults when absent).
+  config::HttpSettings settings;
+  if (auto cfg = ctx_.config()) settings = (*cfg)->http();
   // A client per thread keeps connections alive across a plugin's calls.
-  thread_local http::Client client([] {
+  thread_local http::Client client([&] {
     http::ClientOptions o;
+    o.ca_bundle = settings.ca_bundle;
     o.cancelled = [] { return auth::cancel_requested(); };
     return o;
   }());
@@ -108,6 +113,9 @@ Status Services::http(std::string_view, const plugins::HttpRequest& request,
   for (const auto& [k, v] : request.headers) req.headers.push_back({k, v});
   req.body = request.body;
   req.flags = request.flags;
+  if (settings.connect_timeout_secs) req.connect_timeout = std::chrono::seconds(*settings.connect_timeout_secs);
+  if (settings.request_timeout_secs) req.total_timeout = std::chrono::seconds(*settings.request_timeout_secs);
+  if (settings.stream_idle_timeout_secs) req.idle_timeout = std::chrono::seconds(*settings.stream_idle_timeout_secs);
   if (request.timeout_ms != 0) req.idle_timeout = std::chrono::milliseconds(request.timeout_ms);
   http::ResponseHandler h;
   if (response.on_status)

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <fstream>
 #include <iostream>
 
@@ -29,13 +30,22 @@ struct Step {
   bool ok = false;
   bool skipped = false;
   std::string detail;
+  int64_t ms = -1;  // how long the step took; set by Report::add
 };
 
 struct Report {
+  std::chrono::steady_clock::time_point mark = std::chrono::steady_clock::now();
   std::string provider;
   std::vector<std::string> credential_paths;
   std::vector<Step> steps;
   std::optional<std::string> smoke_output, tool_smoke_output;
+  // Steps are pushed as they finish: each one's time is measured since the previous one.
+  void add(Step s) {
+    auto now = std::chrono::steady_clock::now();
+    s.ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - mark).count();
+    mark = now;
+    steps.push_back(std::move(s));
+  }
   bool success() const {
     for (const auto& s : steps)
       if (!s.ok && !s.skipped) return false;
@@ -44,7 +54,7 @@ struct Report {
   nlohmann::json to_json() const {
     nlohmann::json st = nlohmann::json::array();
     for (const auto& s : steps)
-      st.push_back({{"name", s.name}, {"ok", s.ok}, {"skipped", s.skipped}, {"detail", s.detail}});
+      st.push_back({{"name", s.name}, {"ok", s.ok}, {"skipped", s.skipped}, {"detail", s.detail}, {"ms", s.ms}});
     nlohmann::json j{{"provider", provider}, {"credential_paths", credential_paths}, {"steps", st}, {"success", success()}};
     j["smoke_output"] = smoke_output ? nlohmann::json(*smoke_output) : nlohmann::json();
     j["tool_smoke_output"] = tool_smoke_output ? nlohmann::json(*tool_smoke_output) : nlohmann::json();
@@ -64,12 +74,12 @@ Report test_one(Context& ctx, const std::string& id, const AuthTestOptions& opt,
   rep.provider = id;
   auto reg = ctx.registry();
   if (!reg) {
-    rep.steps.push_back({"credential_probe", false, false, reg.error().message});
+    rep.add({"credential_probe", false, false, reg.error().message});
     return rep;
   }
   auto plugin = (*reg)->instance(id);
   if (!plugin) {
-    rep.steps.push_back({"credential_probe", false, false, plugin.error().message});
+    rep.add({"credential_probe", false, false, plugin.error().message});
     return rep;
   }
   const auto& info = (*plugin)->info();
@@ -77,7 +87,7 @@ Report test_one(Context& ctx, const std::string& id, const AuthTestOptions& opt,
     LoginOptions lo;
     lo.provider = id;
     int rc = cmd_login(ctx, lo);
-    rep.steps.push_back({"login", rc == 0, false, rc == 0 ? "logged in" : "login failed (exit " + std::to_string(rc) + ")"});
+    rep.add({"login", rc == 0, false, rc == 0 ? "logged in" : "login failed (exit " + std::to_string(rc) + ")"});
     if (rc != 0) return rep;
   }
 
@@ -87,15 +97,15 @@ Report test_one(Context& ctx, const std::string& id, const AuthTestOptions& opt,
   if (!info.sources.empty()) {
     auto f = pa.acquire(explicit_choice, true);
     if (!f) {
-      rep.steps.push_back({"credential_probe", false, false, f.error().message});
+      rep.add({"credential_probe", false, false, f.error().message});
       return rep;
     }
     found = *f;
     rep.credential_paths.push_back(f->where);
     std::string kind = f->credential.kind == model::CredentialKind::api_key ? "API key" : "OAuth";
-    rep.steps.push_back({"credential_probe", true, false, kind + " from " + f->source.label + " (" + f->where + ")"});
+    rep.add({"credential_probe", true, false, kind + " from " + f->source.label + " (" + f->where + ")"});
   } else {
-    rep.steps.push_back({"credential_probe", true, true, "Skipped: the provider needs no stored credential"});
+    rep.add({"credential_probe", true, true, "Skipped: the provider needs no stored credential"});
   }
 
   // 2. refresh/auth probe: own OAuth tokens are refreshed for real; another tool's tokens
@@ -106,32 +116,32 @@ Report test_one(Context& ctx, const std::string& id, const AuthTestOptions& opt,
     if (own) {
       auto r = pa.refresh(found->source, found->credential, /*force=*/true);
       if (!r) {
-        rep.steps.push_back({"refresh_probe", false, false, r.error().message});
+        rep.add({"refresh_probe", false, false, r.error().message});
         return rep;
       }
       found->credential = r->credential;
-      rep.steps.push_back({"refresh_probe", true, false, r->adopted ? "adopted a token refreshed by another process" : "refreshed"});
+      rep.add({"refresh_probe", true, false, r->adopted ? "adopted a token refreshed by another process" : "refreshed"});
     } else if (auth::is_expired(found->credential, now)) {
-      rep.steps.push_back({"refresh_probe", false, false,
+      rep.add({"refresh_probe", false, false,
                            "the token from " + found->source.label + " has expired; jcode does not refresh another tool's "
                            "login — run that tool once, or `jcode login --provider " + id + "`"});
       return rep;
     } else {
-      rep.steps.push_back({"refresh_probe", true, true, "Skipped: " + found->source.label + "'s token is not jcode's to refresh (valid)"});
+      rep.add({"refresh_probe", true, true, "Skipped: " + found->source.label + "'s token is not jcode's to refresh (valid)"});
     }
   } else {
-    rep.steps.push_back({"refresh_probe", true, true, "Skipped: nothing to refresh"});
+    rep.add({"refresh_probe", true, true, "Skipped: nothing to refresh"});
   }
 
   if (!info.transport) {
-    rep.steps.push_back({"provider_smoke", true, true, "Skipped: not a model provider"});
+    rep.add({"provider_smoke", true, true, "Skipped: not a model provider"});
     return rep;
   }
   if (opt.no_smoke) return rep;
 
   auto selected = select_named_provider(ctx, id, explicit_choice);
   if (!selected) {
-    rep.steps.push_back({"provider_smoke", false, false, selected.error().message});
+    rep.add({"provider_smoke", false, false, selected.error().message});
     return rep;
   }
   // 3. plain smoke
@@ -144,18 +154,18 @@ Report test_one(Context& ctx, const std::string& id, const AuthTestOptions& opt,
     ao.cancelled = [] { return auth::cancel_requested(); };
     auto r = agent::run_turns(*selected->plugin, selected->credentials, conv, ao);
     if (!r) {
-      rep.steps.push_back({"provider_smoke", false, false, r.error().message});
+      rep.add({"provider_smoke", false, false, r.error().message});
       return rep;
     }
     rep.smoke_output = r->final_text;
     bool ok = trim(r->final_text).find("AUTH_TEST_OK") != std::string::npos;
-    rep.steps.push_back({"provider_smoke", ok, false, ok ? "answered AUTH_TEST_OK" : "unexpected answer: " + trim(r->final_text).substr(0, 200)});
+    rep.add({"provider_smoke", ok, false, ok ? "answered AUTH_TEST_OK" : "unexpected answer: " + trim(r->final_text).substr(0, 200)});
     if (!ok) return rep;
   }
   // 4. tool smoke through the tool-attached path
   if (opt.no_tool_smoke) return rep;
   if (!info.transport->tools()) {
-    rep.steps.push_back({"tool_smoke", true, true, "Skipped: " + info.display_name + " runs tools itself (text only here)"});
+    rep.add({"tool_smoke", true, true, "Skipped: " + info.display_name + " runs tools itself (text only here)"});
     return rep;
   }
   agent::Conversation conv;
@@ -171,7 +181,7 @@ Report test_one(Context& ctx, const std::string& id, const AuthTestOptions& opt,
   };
   auto r = agent::run_turns(*selected->plugin, selected->credentials, conv, ao);
   if (!r) {
-    rep.steps.push_back({"tool_smoke", false, false, r.error().message});
+    rep.add({"tool_smoke", false, false, r.error().message});
     return rep;
   }
   rep.tool_smoke_output = r->final_text;
@@ -188,7 +198,7 @@ Report test_one(Context& ctx, const std::string& id, const AuthTestOptions& opt,
     else if (trim(r->final_text) != "AUTH_TEST_OK")
       problem = "the final answer was not exactly AUTH_TEST_OK: " + trim(r->final_text).substr(0, 200);
   }
-  rep.steps.push_back({"tool_smoke", problem.empty(), false, problem.empty() ? "bash ran echo JCODE_TOOL_OK; final answer AUTH_TEST_OK" : problem});
+  rep.add({"tool_smoke", problem.empty(), false, problem.empty() ? "bash ran echo JCODE_TOOL_OK; final answer AUTH_TEST_OK" : problem});
   return rep;
 }
 
@@ -196,7 +206,7 @@ void print_text(const Report& r) {
   std::cout << "=== auth-test: " << r.provider << " ===\n";
   for (const auto& p : r.credential_paths) std::cout << "credentials: " << p << "\n";
   for (const auto& s : r.steps)
-    std::cout << (s.skipped ? "- " : s.ok ? "✓ " : "✗ ") << s.name << " — " << s.detail << "\n";
+    std::cout << (s.skipped ? "- " : s.ok ? "✓ " : "✗ ") << s.name << " (" << s.ms << " ms) — " << s.detail << "\n";
   if (r.smoke_output) std::cout << "smoke output: " << trim(*r.smoke_output) << "\n";
   if (r.tool_smoke_output) std::cout << "tool smoke output: " << trim(*r.tool_smoke_output) << "\n";
   std::cout << "result: " << (r.success() ? "PASS" : "FAIL") << "\n";
