@@ -47,6 +47,16 @@ class ClaudeLogin(JcodeTestCase):
         self.assertNotEqual(again.returncode, 0)
         self.assertIn("jcode login --provider claude --print-auth-url", again.stderr)
 
+    def test_scriptable_auth_code_hash_state(self):
+        # Claude's manual page shows "code#state"; --auth-code accepts that form.
+        info = json.loads(self.jcode("--json", "login", "--provider", "claude", "--print-auth-url", check=0).stdout)
+        location = self.follow_authorize(info["auth_url"])
+        from urllib.parse import urlparse, parse_qs
+        q = parse_qs(urlparse(location).query)
+        pasted = q["code"][0] + "#" + q["state"][0]
+        self.jcode("login", "--provider", "claude", "--auth-code", "-", input=pasted + "\n", check=0)
+        self.assertPrivateFile(self.jcode_path("auth.json"))
+
     def test_expired_pending_state_is_refused_and_removed(self):
         p = self.jcode("--json", "login", "--provider", "claude", "--print-auth-url", check=0)
         info = json.loads(p.stdout)
