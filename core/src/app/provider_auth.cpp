@@ -4,6 +4,8 @@
 #include "services.hpp"
 
 #include <jcode/auth/consent.hpp>
+#include <jcode/auth/device_flow.hpp>
+#include <jcode/auth/pending.hpp>
 #include <jcode/auth/io.hpp>
 #include <jcode/auth/token_endpoint.hpp>
 #include <jcode/config/config.hpp>
@@ -66,6 +68,45 @@ Result<auth::OAuthUrls> ProviderAuth::oauth_urls(const model::OAuthClient& clien
     urls.revoke = *r;
   }
   return urls;
+}
+
+Result<auth::LoginOutcome> ProviderAuth::oauth_login(const model::OAuthClient& client, const model::LoginRequest& req) {
+  model::OAuthClient c = effective_client(client);
+  auto urls = oauth_urls(c);
+  if (!urls) return urls.error();
+  auto home = ctx_.jcode_home();
+  if (!home) return home.error();
+  auth::TerminalIo io;
+  auth::PendingStore pending = auth::PendingStore::in_home(*home);
+  auth::OAuthFlowContext fc;
+  fc.provider = info().id;
+  fc.client = c;
+  fc.urls = *urls;
+  fc.io = &io;
+  fc.http = auth::default_http();
+  fc.pending = &pending;
+  return auth::OAuthFlow(fc).run(req);
+}
+
+Result<auth::LoginOutcome> ProviderAuth::device_login(const model::DeviceClient& client, const model::LoginRequest& req) {
+  auto& svc = ctx_.services();
+  auto device_url = svc.endpoint_url(info().id, client.device_endpoint);
+  if (!device_url) return device_url.error();
+  auto token_url = svc.endpoint_url(info().id, client.token_endpoint);
+  if (!token_url) return token_url.error();
+  auto home = ctx_.jcode_home();
+  if (!home) return home.error();
+  auth::TerminalIo io;
+  auth::PendingStore pending = auth::PendingStore::in_home(*home);
+  auth::DeviceFlowContext dc;
+  dc.provider = info().id;
+  dc.client = client;
+  dc.device_url = *device_url;
+  dc.token_url = *token_url;
+  dc.io = &io;
+  dc.http = auth::default_http();
+  dc.pending = &pending;
+  return auth::DeviceFlow(dc).run(req);
 }
 
 Result<model::Credential> ProviderAuth::map_tokens(std::string_view json, const model::Credential* previous) {
@@ -156,7 +197,14 @@ Result<auth::RefreshResult> ProviderAuth::refresh(const model::SourceDecl& sourc
     t.external_label = source.label;
     t.external_hint = "run " + source.label + " once so it refreshes its own login, or run `jcode login --provider " +
                       info().id + "`";
-    t.load = [current]() -> Result<std::optional<model::Credential>> { return std::optional<model::Credential>(current); };
+    // Its owner may have refreshed it since: read the source again (never refreshed here).
+    t.load = [this, source, current]() -> Result<std::optional<model::Credential>> {
+      auto d = discover(false, false);
+      if (!d) return d.error();
+      for (const auto& tr : d->trace)
+        if (tr.source.id == source.id && tr.credential) return std::optional<model::Credential>(*tr.credential);
+      return std::optional<model::Credential>(current);
+    };
     t.save = [](const model::Credential&) -> Status {
       return Error{JCODE_E_DENIED, "another tool's credentials are never written"};
     };

@@ -38,6 +38,11 @@ class ProviderAuth {
   Result<auth::OAuthUrls> oauth_urls(const model::OAuthClient& client);
   model::OAuthClient effective_client(const model::OAuthClient& client);
 
+  // Runs the auth engine's authorization-code (PKCE) or device flow for this plugin, with
+  // config overrides and resolved endpoints: tokens, or the deferred scriptable half.
+  Result<auth::LoginOutcome> oauth_login(const model::OAuthClient& client, const model::LoginRequest& req);
+  Result<auth::LoginOutcome> device_login(const model::DeviceClient& client, const model::LoginRequest& req);
+
   // Token endpoint JSON → Credential: the plugin's token_response, else RFC 6749 fields.
   Result<model::Credential> map_tokens(std::string_view json, const model::Credential* previous);
 

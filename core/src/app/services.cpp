@@ -215,20 +215,26 @@ Result<std::unique_ptr<plugins::Loopback>> Services::loopback_listen(std::string
 }
 
 Result<std::string> Services::store_read(std::string_view plugin, std::string_view source_id) {
-  auto reg = ctx_.registry();
-  if (!reg) return reg.error();
-  auto p = (*reg)->instance(plugin);
-  if (!p) return p.error();
-  ProviderAuth pa(ctx_, **p);
-  auto src = pa.own_source(source_id);
-  if (!src) return src.error();
-  auto bytes = pa.store().read(*src);
-  if (!bytes) return bytes.error();
-  if (!*bytes) return Error{JCODE_E_NOT_FOUND, src->location + " does not exist yet"};
-  return **bytes;
+  return with_own_source(plugin, source_id, [](ProviderAuth& pa, const model::SourceDecl& src) -> Result<std::string> {
+    auto bytes = pa.store().read(src);
+    if (!bytes) return bytes.error();
+    if (!*bytes) return Error{JCODE_E_NOT_FOUND, src.location + " does not exist yet"};
+    return **bytes;
+  });
 }
 
 Status Services::store_write(std::string_view plugin, std::string_view source_id, std::string_view content) {
+  auto r = with_own_source(plugin, source_id, [&](ProviderAuth& pa, const model::SourceDecl& src) -> Result<std::string> {
+    if (auto st = pa.store().write(src, content); !st) return st.error();
+    return std::string();
+  });
+  if (!r) return r.error();
+  return {};
+}
+
+Result<std::string> Services::with_own_source(
+    std::string_view plugin, std::string_view source_id,
+    const std::function<Result<std::string>(ProviderAuth&, const model::SourceDecl&)>& fn) {
   auto reg = ctx_.registry();
   if (!reg) return reg.error();
   auto p = (*reg)->instance(plugin);
@@ -236,7 +242,7 @@ Status Services::store_write(std::string_view plugin, std::string_view source_id
   ProviderAuth pa(ctx_, **p);
   auto src = pa.own_source(source_id);
   if (!src) return src.error();
-  return pa.store().write(*src, content);
+  return fn(pa, *src);
 }
 
 Status Services::state_put(std::string_view plugin, std::string_view key, std::string_view value, int64_t ttl_ms) {
@@ -269,23 +275,7 @@ Result<std::string> Services::oauth_authorize(std::string_view plugin, const mod
   if (!reg) return reg.error();
   auto p = (*reg)->instance(plugin);
   if (!p) return p.error();
-  ProviderAuth pa(ctx_, **p);
-  model::OAuthClient c = pa.effective_client(client);
-  auto urls = pa.oauth_urls(c);
-  if (!urls) return urls.error();
-  auto home = ctx_.jcode_home();
-  if (!home) return home.error();
-  auth::TerminalIo io;
-  auth::PendingStore pending = auth::PendingStore::in_home(*home);
-  auth::OAuthFlowContext fc;
-  fc.provider = std::string(plugin);
-  fc.client = c;
-  fc.urls = *urls;
-  fc.io = &io;
-  fc.http = auth::default_http();
-  fc.pending = &pending;
-  auth::OAuthFlow flow(fc);
-  auto outcome = flow.run(request);
+  auto outcome = ProviderAuth(ctx_, **p).oauth_login(client, request);
   if (!outcome) return outcome.error();
   if (outcome->pending)
     return Error{JCODE_E_CANCELLED, "login deferred: finish it with " + outcome->pending->resume_command};

@@ -3,8 +3,10 @@
 // jcode::endpoints, jcode::auth …). One instance per command invocation.
 #pragma once
 
+#include <jcode/model/source.hpp>
 #include <jcode/plugins/host_services.hpp>
 
+#include <functional>
 #include <mutex>
 
 namespace jcode::cli {
@@ -12,6 +14,8 @@ class Context;
 }
 
 namespace jcode::app {
+
+class ProviderAuth;
 
 class Services final : public plugins::HostServices {
  public:
@@ -56,6 +60,11 @@ class Services final : public plugins::HostServices {
   void set_no_browser(bool v) { no_browser_ = v; }
 
  private:
+  // Runs fn with the plugin's auth glue and its own source `source_id` (JCODE_FILE or
+  // APP_ENV_FILE only).
+  Result<std::string> with_own_source(std::string_view plugin, std::string_view source_id,
+                                      const std::function<Result<std::string>(ProviderAuth&, const model::SourceDecl&)>& fn);
+
   cli::Context& ctx_;
   bool no_browser_ = false;
   std::mutex notify_mu_;

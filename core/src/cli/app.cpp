@@ -168,6 +168,14 @@ int main(int argc, char** argv) {
   }
   // Every command may hold tokens in memory: no core file, no ptrace by other processes.
   if (auto st = log::disable_core_dumps(); !st) log::debug(st.error().message);
+  if (!global.provider_profile.empty()) {
+    // Named OpenAI-compatible profiles need the openai-compatible provider plugin, which
+    // this build does not have yet: say so instead of ignoring the flag.
+    std::cerr << "jcode: --provider-profile " << global.provider_profile
+              << ": named provider profiles are not supported by this jcode build yet (no openai-compatible "
+                 "provider plugin); use --provider <id>\n";
+    return exit_usage;
+  }
   if (early) {
     early->set_global(global);
     return action(*early);

@@ -94,7 +94,10 @@ Report test_one(Context& ctx, const std::string& id, const AuthTestOptions& opt,
   // 1. credential discovery
   app::ProviderAuth pa(ctx, **plugin);
   std::optional<auth::Discovered> found;
-  if (!info.sources.empty()) {
+  const bool cli_mode = claude_cli_mode(ctx, id);
+  if (cli_mode) {
+    rep.add({"credential_probe", true, true, "Skipped: the Claude Code CLI transport uses the CLI's own login"});
+  } else if (!info.sources.empty()) {
     auto f = pa.acquire(explicit_choice, true);
     if (!f) {
       rep.add({"credential_probe", false, false, f.error().message});
@@ -164,7 +167,7 @@ Report test_one(Context& ctx, const std::string& id, const AuthTestOptions& opt,
   }
   // 4. tool smoke through the tool-attached path
   if (opt.no_tool_smoke) return rep;
-  if (!info.transport->tools()) {
+  if (!info.transport->tools() || cli_mode) {
     rep.add({"tool_smoke", true, true, "Skipped: " + info.display_name + " runs tools itself (text only here)"});
     return rep;
   }

@@ -125,24 +125,12 @@ int cmd_login(Context& ctx, const LoginOptions& opt) {
 
   std::optional<model::Credential> cred;
   switch (info.login->method) {
-    case plugins::LoginMethod::oauth_pkce: {
-      if (!info.login->oauth) return ctx.fail(Error{JCODE_E_PROTOCOL, info.id + " declares OAuth login without a client"});
-      model::OAuthClient client = pa.effective_client(*info.login->oauth);
-      auto urls = pa.oauth_urls(client);
-      if (!urls) return ctx.fail(urls.error());
-      auto home = ctx.jcode_home();
-      if (!home) return ctx.fail(home.error());
-      auth::TerminalIo io;
-      auth::PendingStore pending = auth::PendingStore::in_home(*home);
-      auth::OAuthFlowContext fc;
-      fc.provider = info.id;
-      fc.client = client;
-      fc.urls = *urls;
-      fc.io = &io;
-      fc.http = auth::default_http();
-      fc.pending = &pending;
-      auth::OAuthFlow flow(fc);
-      auto outcome = flow.run(req);
+    case plugins::LoginMethod::oauth_pkce:
+    case plugins::LoginMethod::device: {
+      bool device = info.login->method == plugins::LoginMethod::device;
+      if ((device && !info.login->device) || (!device && !info.login->oauth))
+        return ctx.fail(Error{JCODE_E_PROTOCOL, info.id + " declares its login method without the client data"});
+      auto outcome = device ? pa.device_login(*info.login->device, req) : pa.oauth_login(*info.login->oauth, req);
       if (!outcome) return ctx.fail(outcome.error());
       if (outcome->pending) return exit_ok;  // the flow printed the URL and how to resume
       auto mapped = pa.map_tokens(outcome->token_json, nullptr);
@@ -179,34 +167,6 @@ int cmd_login(Context& ctx, const LoginOptions& opt) {
         return exit_ok;
       }
       cred = **r;
-      break;
-    }
-    case plugins::LoginMethod::device: {
-      if (!info.login->device) return ctx.fail(Error{JCODE_E_PROTOCOL, info.id + " declares device login without a client"});
-      const model::DeviceClient& client = *info.login->device;
-      auto device_url = ctx.services().endpoint_url(info.id, client.device_endpoint);
-      if (!device_url) return ctx.fail(device_url.error());
-      auto token_url = ctx.services().endpoint_url(info.id, client.token_endpoint);
-      if (!token_url) return ctx.fail(token_url.error());
-      auto home = ctx.jcode_home();
-      if (!home) return ctx.fail(home.error());
-      auth::TerminalIo io;
-      auth::PendingStore pending = auth::PendingStore::in_home(*home);
-      auth::DeviceFlowContext dc;
-      dc.provider = info.id;
-      dc.client = client;
-      dc.device_url = *device_url;
-      dc.token_url = *token_url;
-      dc.io = &io;
-      dc.http = auth::default_http();
-      dc.pending = &pending;
-      auth::DeviceFlow flow(dc);
-      auto outcome = flow.run(req);
-      if (!outcome) return ctx.fail(outcome.error());
-      if (outcome->pending) return exit_ok;
-      auto mapped = pa.map_tokens(outcome->token_json, nullptr);
-      if (!mapped) return ctx.fail(mapped.error());
-      cred = *mapped;
       break;
     }
   }
@@ -246,7 +206,9 @@ int cmd_logout(Context& ctx, const LogoutOptions& opt) {
     if (s.kind != model::SourceKind::jcode_file && s.kind != model::SourceKind::app_env_file) continue;
     auto current = pa.load(s);
     if (!current) return ctx.fail(current.error());
-    auto r = auth::logout(s, *current, revoke_url, client ? &*client : nullptr, auth::default_http(),
+    // Only OAuth tokens are revoked: an API key must never be sent to an OAuth endpoint.
+    bool oauth = *current && (*current)->kind == model::CredentialKind::oauth;
+    auto r = auth::logout(s, *current, oauth ? revoke_url : std::string(), client ? &*client : nullptr, auth::default_http(),
                           [&pa, &s]() { return pa.remove(s); });
     if (!r) return ctx.fail(r.error());
     removed = removed || r->removed;

@@ -9,16 +9,11 @@
 #include <mutex>
 
 namespace jcode::cli {
-namespace {
-
-// The deprecated Claude Code CLI transport: the claude plugin reads JCODE_USE_CLAUDE_CLI.
 bool claude_cli_mode(const Context& ctx, const std::string& id) {
   if (id != "claude") return false;
   auto v = ctx.env().get("JCODE_USE_CLAUDE_CLI");
   return v && *v == "1";
 }
-
-}  // namespace
 
 Result<SelectedProvider> select_named_provider(Context& ctx, const std::string& id, bool explicit_choice) {
   auto reg = ctx.registry();
@@ -51,6 +46,11 @@ Result<SelectedProvider> select_named_provider(Context& ctx, const std::string& 
       auto r = pa->refresh(st->source, st->cred, force_refresh);
       if (!r) return r.error();
       st->cred = r->credential;
+    } else if (force_refresh && st->source.kind == model::SourceKind::plugin) {
+      // Short-lived tokens from the plugin's own chain (Azure Entra): ask it again.
+      auto again = pa->acquire(false, false);
+      if (!again) return again.error();
+      st->cred = again->credential;
     } else if (force_refresh) {
       return Error{JCODE_E_AUTH_REQUIRED, pa->info().display_name + " refused the credential from " + st->source.label +
                                               "; run `jcode login --provider " + pa->info().id + "`"};

@@ -23,6 +23,10 @@ struct SelectedProvider {
 
 Result<SelectedProvider> select_provider(Context& ctx);
 
+// The deprecated Claude Code CLI transport is on (JCODE_USE_CLAUDE_CLI=1, or the hidden
+// --provider claude-subprocess): the claude plugin then uses the CLI's own login.
+bool claude_cli_mode(const Context& ctx, const std::string& id);
+
 // Selection for one named plugin (auth-test loops over several).
 Result<SelectedProvider> select_named_provider(Context& ctx, const std::string& id, bool explicit_choice);
 
