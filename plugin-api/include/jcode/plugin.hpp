@@ -5,6 +5,9 @@
  * the boundary, which stays the C ABI of jcode/plugin.h. It offers
  *  - jcode::plugin::Host: the host table + this plugin's context, with C++ methods;
  *  - sink helpers: write(sink, text) and StringSink (a plugin-owned sink for host output);
+ *  - HTTP helpers: kv_list(pairs), http_request(method, url, headers, body, flags), and the
+ *    response sinks BufferedResponse (status + capped body) and StreamedResponse (SSE events
+ *    to a callback, an error body buffered);
  *  - guard(): the exception-catching trampoline (any exception → set_error + status);
  *  - create/destroy and per-role trampolines for a class T, and tables built from them:
  *      credential_api<T>(), transport_api<T>(default_model, flags), login_api<T>(...);
@@ -28,11 +31,14 @@
 
 #include <cstring>
 #include <exception>
+#include <functional>
+#include <iterator>
 #include <new>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace jcode::plugin {
 
@@ -82,6 +88,123 @@ class StringSink {
   jcode_sink sink_{};
   std::string data_;
   bool secret_;
+};
+
+/* ---- HTTP helpers (host->http) ---- */
+
+/* Header entries borrowing from `pairs` (any range of pairs of strings): keep `pairs` alive
+ * while the entries are used. */
+template <class Pairs>
+std::vector<jcode_kv> kv_list(const Pairs& pairs) {
+  std::vector<jcode_kv> out;
+  out.reserve(std::size(pairs));
+  for (const auto& [k, v] : pairs) out.push_back({str(k), str(v)});
+  return out;
+}
+
+/* A request borrowing every string and the header entries (timeout_ms: 0 = host default). */
+inline jcode_http_request http_request(std::string_view method, std::string_view url,
+                                       const std::vector<jcode_kv>& headers, std::string_view body = {},
+                                       uint32_t flags = 0, uint32_t timeout_ms = 0) noexcept {
+  jcode_http_request r{};
+  r.struct_size = sizeof r;
+  r.method = str(method);
+  r.url = str(url);
+  r.headers = headers.data();
+  r.header_count = headers.size();
+  r.body = str(body);
+  r.flags = flags;
+  r.timeout_ms = timeout_ms;
+  return r;
+}
+
+/* Appends to `buf` unless that would exceed `cap` (then JCODE_E_PROTOCOL, which aborts the
+ * transfer); JCODE_E_NOMEM when allocation fails. */
+inline jcode_status append_capped(std::string& buf, const char* data, size_t len, size_t cap) noexcept {
+  try {
+    if (buf.size() + len > cap) return JCODE_E_PROTOCOL;
+    buf.append(data, len);
+    return JCODE_OK;
+  } catch (...) {
+    return JCODE_E_NOMEM;
+  }
+}
+
+/* A buffered HTTP response: the final status and the body, capped at max_body bytes (a
+ * longer body aborts the transfer with JCODE_E_PROTOCOL). Pass sink() to Host::http. */
+class BufferedResponse {
+ public:
+  static constexpr size_t kDefaultMaxBody = size_t{1} << 20;
+
+  explicit BufferedResponse(size_t max_body = kDefaultMaxBody) noexcept : max_body_(max_body) {
+    sink_.struct_size = sizeof(jcode_http_response_sink);
+    sink_.self = this;
+    sink_.on_status = &BufferedResponse::on_status;
+    sink_.on_body = &BufferedResponse::on_body;
+  }
+  BufferedResponse(const BufferedResponse&) = delete;
+  BufferedResponse& operator=(const BufferedResponse&) = delete;
+
+  const jcode_http_response_sink& sink() const noexcept { return sink_; }
+  int32_t status() const noexcept { return status_; }
+  bool ok() const noexcept { return status_ >= 200 && status_ < 300; }
+  const std::string& body() const noexcept { return body_; }
+  std::string take_body() { return std::move(body_); }
+
+ protected:
+  jcode_http_response_sink sink_{};
+
+ private:
+  static jcode_status JCODE_CALL on_status(void* self, int32_t status, const jcode_kv*, size_t) noexcept {
+    static_cast<BufferedResponse*>(self)->status_ = status;
+    return JCODE_OK;
+  }
+  static jcode_status JCODE_CALL on_body(void* self, const char* data, size_t len) noexcept {
+    auto* r = static_cast<BufferedResponse*>(self);
+    return append_capped(r->body_, data, len, r->max_body_);
+  }
+  int32_t status_ = 0;
+  std::string body_;
+  size_t max_body_;
+};
+
+/* A streamed (JCODE_HTTP_F_SSE) response: each event of a 2xx answer goes to on_event(event
+ * name, data, error); any other answer's body is buffered as in BufferedResponse. A callback
+ * status other than JCODE_OK aborts the transfer; the callback may explain it in `error`,
+ * kept as event_error(). An exception from the callback becomes JCODE_E_INTERNAL. */
+class StreamedResponse : public BufferedResponse {
+ public:
+  using OnEvent = std::function<jcode_status(std::string_view event, std::string_view data, std::string& error)>;
+
+  explicit StreamedResponse(OnEvent on_event, size_t max_body = kDefaultMaxBody)
+      : BufferedResponse(max_body), on_event_(std::move(on_event)) {
+    sink_.on_event = &StreamedResponse::on_event;
+  }
+
+  /* The callback for a stream decoder: any D with `jcode_status feed(string_view event,
+   * string_view data)` and `error_message()`; a JCODE_E_PROTOCOL from feed keeps that message. */
+  template <class D>
+  static OnEvent feeding(D& decoder) {
+    return [&decoder](std::string_view event, std::string_view data, std::string& error) {
+      jcode_status st = decoder.feed(event, data);
+      if (st == JCODE_E_PROTOCOL) error = decoder.error_message();
+      return st;
+    };
+  }
+
+  const std::string& event_error() const noexcept { return event_error_; }
+
+ private:
+  static jcode_status JCODE_CALL on_event(void* self, jcode_str event, jcode_str data) noexcept {
+    auto* r = static_cast<StreamedResponse*>(self);
+    try {
+      return r->on_event_ ? r->on_event_(view(event), view(data), r->event_error_) : JCODE_OK;
+    } catch (...) {
+      return JCODE_E_INTERNAL;
+    }
+  }
+  OnEvent on_event_;
+  std::string event_error_;
 };
 
 namespace detail {

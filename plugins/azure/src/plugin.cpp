@@ -30,44 +30,6 @@ constexpr int64_t kTokenMarginMs = 5 * 60 * 1000;
 
 std::string to_string(jcode_str s) { return std::string(view(s)); }
 
-// A buffered response (small exchanges), or a streamed one feeding a decoder.
-struct Exchange {
-  support::chat_completions::StreamDecoder* decoder = nullptr;
-  int32_t status = 0;
-  std::string body, decode_error;
-  jcode_http_response_sink s{};
-  jcode_http_response_sink& sink() {
-    s.struct_size = sizeof s;
-    s.self = this;
-    s.on_status = [](void* self, int32_t status, const jcode_kv*, size_t) noexcept -> jcode_status {
-      static_cast<Exchange*>(self)->status = status;
-      return JCODE_OK;
-    };
-    s.on_body = [](void* self, const char* data, size_t len) noexcept -> jcode_status {
-      try {
-        auto* x = static_cast<Exchange*>(self);
-        if (x->body.size() + len > (1u << 20)) return JCODE_E_PROTOCOL;
-        x->body.append(data, len);
-        return JCODE_OK;
-      } catch (...) {
-        return JCODE_E_NOMEM;
-      }
-    };
-    s.on_event = [](void* self, jcode_str event, jcode_str data) noexcept -> jcode_status {
-      auto* x = static_cast<Exchange*>(self);
-      if (x->decoder == nullptr) return JCODE_OK;
-      try {
-        jcode_status st = x->decoder->feed(view(event), view(data));
-        if (st == JCODE_E_PROTOCOL) x->decode_error = x->decoder->error_message();
-        return st;
-      } catch (...) {
-        return JCODE_E_INTERNAL;
-      }
-    };
-    return s;
-  }
-};
-
 std::string http_failure(jcode_status st) {
   switch (st) {
     case JCODE_E_TIMEOUT: return "timed out";
@@ -250,22 +212,14 @@ class Azure : public plugin::Instance {
 
     support::chat_completions::StreamDecoder decoder(
         [&events](const jcode_event& e) { return events.emit(events.self, &e); });
-    Exchange x;
-    x.decoder = &decoder;
-    jcode_http_request hr{};
-    hr.struct_size = sizeof hr;
-    hr.method = str("POST");
-    hr.url = str(url);
-    hr.headers = headers.data();
-    hr.header_count = headers.size();
-    hr.body = str(built.body);
-    hr.flags = JCODE_HTTP_F_RETRY | JCODE_HTTP_F_SSE;
+    plugin::StreamedResponse x(plugin::StreamedResponse::feeding(decoder));
+    jcode_http_request hr = plugin::http_request("POST", url, headers, built.body, JCODE_HTTP_F_RETRY | JCODE_HTTP_F_SSE);
     jcode_status st = host().http(hr, x.sink());
     if (st != JCODE_OK) {
-      if (!x.decode_error.empty()) return host().error(st, x.decode_error);
+      if (!x.event_error().empty()) return host().error(st, x.event_error());
       return st;
     }
-    if (x.status < 200 || x.status >= 300) return failure(x.status, x.body, model, n.url, bearer, cred);
+    if (!x.ok()) return failure(x.status(), x.body(), model, n.url, bearer, cred);
     if (jcode_status es = decoder.end_of_stream(); es != JCODE_OK) return es;
     if (decoder.saw_error())
       return host().error(JCODE_E_SERVER, "Azure OpenAI stream error: " +
@@ -325,25 +279,17 @@ class Azure : public plugin::Instance {
     if (auto v = h.env("JCODE_ENDPOINT_AZURE_IMDS"); v && !v->empty()) io.imds = *v;
     else io.imds = map_to_emulator("http://169.254.169.254", h.env("JCODE_EMULATOR_URL"));
     io.http = [&h](const HttpCall& c) {
-      std::vector<jcode_kv> headers;
-      for (const auto& [k, v] : c.headers) headers.push_back({str(k), str(v)});
-      Exchange x;
-      jcode_http_request r{};
-      r.struct_size = sizeof r;
-      r.method = str(c.method);
-      r.url = str(c.url);
-      r.headers = headers.data();
-      r.header_count = headers.size();
-      r.body = str(c.body);
-      r.timeout_ms = c.timeout_ms;
+      std::vector<jcode_kv> headers = plugin::kv_list(c.headers);
+      plugin::BufferedResponse x;
+      jcode_http_request r = plugin::http_request(c.method, c.url, headers, c.body, 0, c.timeout_ms);
       HttpAnswer a;
       jcode_status st = h.http(r, x.sink());
       if (st != JCODE_OK) {
         a.error = http_failure(st);
         return a;
       }
-      a.status = x.status;
-      a.body = std::move(x.body);
+      a.status = x.status();
+      a.body = x.take_body();
       return a;
     };
     io.run = [&h](const std::vector<std::string>& argv, uint32_t timeout_ms) {
@@ -366,14 +312,7 @@ class Azure : public plugin::Instance {
       sink.struct_size = sizeof sink;
       sink.self = &out;
       sink.on_stdout = [](void* self, const char* d, size_t n) noexcept -> jcode_status {
-        try {
-          auto* o = static_cast<Out*>(self);
-          if (o->out.size() + n > (1u << 20)) return JCODE_E_PROTOCOL;
-          o->out.append(d, n);
-          return JCODE_OK;
-        } catch (...) {
-          return JCODE_E_NOMEM;
-        }
+        return plugin::append_capped(static_cast<Out*>(self)->out, d, n, size_t{1} << 20);
       };
       sink.on_stderr = [](void* self, const char* d, size_t n) noexcept -> jcode_status {
         try {

@@ -10,49 +10,6 @@ namespace {
 using plugin::str;
 using plugin::view;
 
-constexpr size_t kMaxErrorBody = 1u << 20;
-
-jcode_status append_capped(std::string& body, const char* data, size_t len) noexcept {
-  try {
-    if (body.size() + len > kMaxErrorBody) return JCODE_E_PROTOCOL;
-    body.append(data, len);
-    return JCODE_OK;
-  } catch (...) {
-    return JCODE_E_NOMEM;
-  }
-}
-
-// A streamed Messages response: SSE events into the decoder, error bodies buffered.
-struct Streamed {
-  StreamDecoder& decoder;
-  int32_t status = 0;
-  std::string body;
-  std::string decode_error;
-  jcode_http_response_sink sink() {
-    jcode_http_response_sink s{};
-    s.struct_size = sizeof s;
-    s.self = this;
-    s.on_status = [](void* self, int32_t status, const jcode_kv*, size_t) noexcept -> jcode_status {
-      static_cast<Streamed*>(self)->status = status;
-      return JCODE_OK;
-    };
-    s.on_body = [](void* self, const char* data, size_t len) noexcept -> jcode_status {
-      return append_capped(static_cast<Streamed*>(self)->body, data, len);
-    };
-    s.on_event = [](void* self, jcode_str event, jcode_str data) noexcept -> jcode_status {
-      auto* x = static_cast<Streamed*>(self);
-      try {
-        jcode_status st = x->decoder.feed(view(event), view(data));
-        if (st == JCODE_E_PROTOCOL) x->decode_error = x->decoder.error_message();
-        return st;
-      } catch (...) {
-        return JCODE_E_INTERNAL;
-      }
-    };
-    return s;
-  }
-};
-
 }  // namespace
 
 Contract default_contract(AuthMode mode) {
@@ -121,31 +78,22 @@ jcode_status send_messages(const plugin::Host& host, const MessagesSetup& setup,
         for (volatile char& c : kv.second) c = 0;
     }
   } wipe{owned};
-  std::vector<jcode_kv> headers;
-  headers.reserve(owned.size());
-  for (const auto& [k, v] : owned) headers.push_back({str(k), str(v)});
+  std::vector<jcode_kv> headers = plugin::kv_list(owned);
 
   StreamDecoder decoder(setup.mode == AuthMode::oauth ? setup.contract.wire_to_native()
                                                       : std::map<std::string, std::string>{},
                         [&events](const jcode_event& e) { return events.emit(events.self, &e); });
-  Streamed s{decoder};
-  jcode_http_response_sink sink = s.sink();
-  jcode_http_request hr{};
-  hr.struct_size = sizeof hr;
-  hr.method = str("POST");
-  hr.url = str(url);
-  hr.headers = headers.data();
-  hr.header_count = headers.size();
-  hr.body = str(body.body);
+  plugin::StreamedResponse s(plugin::StreamedResponse::feeding(decoder));
   // Retries are safe: the host retries 429/5xx (incl. 529) only before any body arrived.
-  hr.flags = JCODE_HTTP_F_RETRY | JCODE_HTTP_F_SSE;
-  jcode_status st = host.http(hr, sink);
+  jcode_http_request hr =
+      plugin::http_request("POST", url, headers, body.body, JCODE_HTTP_F_RETRY | JCODE_HTTP_F_SSE);
+  jcode_status st = host.http(hr, s.sink());
   if (st != JCODE_OK) {
-    if (!s.decode_error.empty()) return host.error(st, s.decode_error);
+    if (!s.event_error().empty()) return host.error(st, s.event_error());
     return st;  // the host set the message (network, timeout, cancelled) or an emit stopped us
   }
-  if (s.status < 200 || s.status >= 300) {
-    Failure f = classify_http(s.status, s.body, setup.errors);
+  if (!s.ok()) {
+    Failure f = classify_http(s.status(), s.body(), setup.errors);
     return host.error(f.status, f.message);
   }
   if (decoder.saw_error()) {
@@ -155,20 +103,6 @@ jcode_status send_messages(const plugin::Host& host, const MessagesSetup& setup,
   if (!decoder.finished())
     return host.error(JCODE_E_PROTOCOL, "the Anthropic stream ended before message_stop (connection cut?)");
   return JCODE_OK;
-}
-
-jcode_http_response_sink BufferedResponse::sink() {
-  jcode_http_response_sink s{};
-  s.struct_size = sizeof s;
-  s.self = this;
-  s.on_status = [](void* self, int32_t status, const jcode_kv*, size_t) noexcept -> jcode_status {
-    static_cast<BufferedResponse*>(self)->status = status;
-    return JCODE_OK;
-  };
-  s.on_body = [](void* self, const char* data, size_t len) noexcept -> jcode_status {
-    return append_capped(static_cast<BufferedResponse*>(self)->body, data, len);
-  };
-  return s;
 }
 
 }  // namespace jcode::claude

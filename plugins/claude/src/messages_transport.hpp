@@ -46,11 +46,4 @@ struct MessagesSetup {
 jcode_status send_messages(const plugin::Host& host, const MessagesSetup& setup, const jcode_chat_request& req,
                            std::string_view secret, const jcode_event_sink& events);
 
-// A small buffered response (profile fetches); bodies over 1 MiB abort the transfer.
-struct BufferedResponse {
-  int32_t status = 0;
-  std::string body;
-  jcode_http_response_sink sink();
-};
-
 }  // namespace jcode::claude

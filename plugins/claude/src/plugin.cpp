@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <vector>
 
 namespace jcode::claude {
 namespace {
@@ -133,23 +134,16 @@ class Claude : public plugin::Instance {
     if (api) {
       std::string url = *api + "/api/oauth/profile";
       std::string auth = "Bearer " + c.access_token;
-      jcode_kv headers[] = {
+      std::vector<jcode_kv> headers = {
           {str("Accept"), str("application/json")},
           {str("Authorization"), str(auth)},
           {str("User-Agent"), str(messages_.contract.user_agent)},
           {str("anthropic-beta"), str(messages_.contract.betas)},
       };
-      BufferedResponse got;
-      jcode_http_request req{};
-      req.struct_size = sizeof req;
-      req.method = str("GET");
-      req.url = str(url);
-      req.headers = headers;
-      req.header_count = sizeof headers / sizeof headers[0];
-      req.flags = JCODE_HTTP_F_RETRY;
-      jcode_http_response_sink sink = got.sink();
-      if (host().http(req, sink) == JCODE_OK && got.status == 200) {
-        auto j = nlohmann::json::parse(got.body, nullptr, false);
+      plugin::BufferedResponse got;
+      jcode_http_request req = plugin::http_request("GET", url, headers, {}, JCODE_HTTP_F_RETRY);
+      if (host().http(req, got.sink()) == JCODE_OK && got.status() == 200) {
+        auto j = nlohmann::json::parse(got.body(), nullptr, false);
         if (j.is_object() && j.contains("account") && j["account"].is_object())
           c.email = j["account"].value("email", c.email);
       } else {

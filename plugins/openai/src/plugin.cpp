@@ -133,27 +133,18 @@ class OpenAI : public plugin::Instance {
     Prepared p = prepare(cv, view(req.conversation), model, origins);
     if (p.status != JCODE_OK) return host().error(p.status, p.error);
 
-    std::vector<jcode_kv> headers;
-    headers.reserve(p.headers.size());
-    for (const auto& [k, v] : p.headers) headers.push_back({str(k), str(v)});
+    std::vector<jcode_kv> headers = plugin::kv_list(p.headers);
 
     support::responses::StreamDecoder decoder([&events](const jcode_event& e) { return events.emit(events.self, &e); });
-    Streamed s{decoder};
-    jcode_http_request hr{};
-    hr.struct_size = sizeof hr;
-    hr.method = str("POST");
-    hr.url = str(p.url);
-    hr.headers = headers.data();
-    hr.header_count = headers.size();
-    hr.body = str(p.body);
-    hr.flags = JCODE_HTTP_F_RETRY | JCODE_HTTP_F_SSE;
+    plugin::StreamedResponse s(plugin::StreamedResponse::feeding(decoder));
+    jcode_http_request hr = plugin::http_request("POST", p.url, headers, p.body, JCODE_HTTP_F_RETRY | JCODE_HTTP_F_SSE);
     jcode_status st = host().http(hr, s.sink());
     if (st != JCODE_OK) {
-      if (!s.decode_error.empty()) return host().error(st, s.decode_error);
+      if (!s.event_error().empty()) return host().error(st, s.event_error());
       return st;  // the host set the message (network, timeout, cancelled)
     }
-    if (s.status < 200 || s.status >= 300) {
-      Failure f = classify(s.status, s.body, mode);
+    if (!s.ok()) {
+      Failure f = classify(s.status(), s.body(), mode);
       return host().error(f.status, f.message);
     }
     if (decoder.saw_error()) {
@@ -176,43 +167,6 @@ class OpenAI : public plugin::Instance {
     return put(t, out);
   }
 
-  // A streamed Responses answer: SSE events into the decoder, error bodies buffered.
-  struct Streamed {
-    support::responses::StreamDecoder& decoder;
-    int32_t status = 0;
-    std::string body;
-    std::string decode_error;
-    jcode_http_response_sink s{};
-    jcode_http_response_sink& sink() {
-      s.struct_size = sizeof s;
-      s.self = this;
-      s.on_status = [](void* self, int32_t status, const jcode_kv*, size_t) noexcept -> jcode_status {
-        static_cast<Streamed*>(self)->status = status;
-        return JCODE_OK;
-      };
-      s.on_body = [](void* self, const char* data, size_t len) noexcept -> jcode_status {
-        try {
-          auto* x = static_cast<Streamed*>(self);
-          if (x->body.size() + len > (1u << 20)) return JCODE_E_PROTOCOL;
-          x->body.append(data, len);
-          return JCODE_OK;
-        } catch (...) {
-          return JCODE_E_NOMEM;
-        }
-      };
-      s.on_event = [](void* self, jcode_str event, jcode_str data) noexcept -> jcode_status {
-        auto* x = static_cast<Streamed*>(self);
-        try {
-          jcode_status st = x->decoder.feed(view(event), view(data));
-          if (st == JCODE_E_PROTOCOL) x->decode_error = x->decoder.error_message();
-          return st;
-        } catch (...) {
-          return JCODE_E_INTERNAL;
-        }
-      };
-      return s;
-    }
-  };
 };
 
 // ---- static declarations ----
