@@ -1,33 +1,19 @@
 #include "cli_stream.hpp"
 
+#include <jcode/support/json_event.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cctype>
 
 namespace jcode::claude {
+using support::get_int;
+using support::get_str;
+using support::make_event;
+using support::str;
+
 namespace {
-
-jcode_str js(std::string_view s) { return jcode_str{s.data(), s.size()}; }
-
-jcode_event make_event(int32_t type) {
-  jcode_event e{};
-  e.struct_size = sizeof e;
-  e.type = type;
-  return e;
-}
-
-std::string_view get_str(simdjson::dom::element el, const char* key) {
-  std::string_view out;
-  if (el[key].get_string().get(out) != simdjson::SUCCESS) return {};
-  return out;
-}
-
-int64_t get_int(simdjson::dom::element el, const char* key) {
-  int64_t out = 0;
-  if (el[key].get_int64().get(out) != simdjson::SUCCESS) return 0;
-  return out;
-}
 
 // A sub-agent's messages carry the id of the Task tool call that started it; only the
 // top-level conversation is the answer.
@@ -259,7 +245,7 @@ jcode_status CliStreamParser::on_result(simdjson::dom::element doc) {
   if (jcode_status st = emit_(u); st != JCODE_OK) return st;
   std::string_view reason = get_str(doc, "stop_reason");
   jcode_event s = make_event(JCODE_EVENT_STOP);
-  s.text = js(reason.empty() ? std::string_view("end_turn") : reason);
+  s.text = str(reason.empty() ? std::string_view("end_turn") : reason);
   return emit_(s);
 }
 
@@ -267,7 +253,7 @@ jcode_status CliStreamParser::emit_model(std::string_view model) {
   if (model_sent_ || model.empty()) return JCODE_OK;
   model_sent_ = true;
   jcode_event e = make_event(JCODE_EVENT_MODEL);
-  e.text = js(model);
+  e.text = str(model);
   return emit_(e);
 }
 
@@ -276,12 +262,12 @@ jcode_status CliStreamParser::emit_text(int32_t type, std::string_view text) {
   if (type == JCODE_EVENT_TEXT && separate_next_) {
     separate_next_ = false;
     jcode_event sep = make_event(JCODE_EVENT_TEXT);
-    sep.text = js("\n\n");
+    sep.text = str("\n\n");
     if (jcode_status st = emit_(sep); st != JCODE_OK) return st;
   }
   if (type == JCODE_EVENT_TEXT) text_sent_ = true;
   jcode_event e = make_event(type);
-  e.text = js(text);
+  e.text = str(text);
   return emit_(e);
 }
 

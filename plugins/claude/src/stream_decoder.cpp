@@ -1,32 +1,14 @@
 #include "stream_decoder.hpp"
 
+#include <jcode/support/json_event.hpp>
+
 #include <simdjson.h>
 
 namespace jcode::claude {
-namespace {
-
-jcode_str js(std::string_view s) { return jcode_str{s.data(), s.size()}; }
-
-jcode_event make_event(int32_t type) {
-  jcode_event e{};
-  e.struct_size = sizeof e;
-  e.type = type;
-  return e;
-}
-
-std::string_view get_str(simdjson::dom::element el, const char* key) {
-  std::string_view out;
-  if (el[key].get_string().get(out) != simdjson::SUCCESS) return {};
-  return out;
-}
-
-int64_t get_int(simdjson::dom::element el, const char* key, int64_t fallback) {
-  int64_t out = 0;
-  if (el[key].get_int64().get(out) != simdjson::SUCCESS) return fallback;
-  return out;
-}
-
-}  // namespace
+using support::get_int;
+using support::get_str;
+using support::make_event;
+using support::str;
 
 StreamDecoder::StreamDecoder(std::map<std::string, std::string> wire_to_native, Emit emit)
     : wire_to_native_(std::move(wire_to_native)), emit_(std::move(emit)) {}
@@ -34,7 +16,7 @@ StreamDecoder::StreamDecoder(std::map<std::string, std::string> wire_to_native, 
 jcode_status StreamDecoder::emit_text(int32_t type, std::string_view text, int32_t index) {
   if (text.empty()) return JCODE_OK;
   jcode_event e = make_event(type);
-  e.text = js(text);
+  e.text = str(text);
   e.index = index;
   return emit_(e);
 }
@@ -60,7 +42,7 @@ jcode_status StreamDecoder::feed(std::string_view event, std::string_view data) 
     std::string_view model = get_str(msg, "model");
     if (!model.empty()) {
       jcode_event e = make_event(JCODE_EVENT_MODEL);
-      e.text = js(model);
+      e.text = str(model);
       if (jcode_status st = emit_(e); st != JCODE_OK) return st;
     }
     simdjson::dom::element usage;
@@ -87,8 +69,8 @@ jcode_status StreamDecoder::feed(std::string_view event, std::string_view data) 
       auto it = wire_to_native_.find(wire);
       b.name = it == wire_to_native_.end() ? wire : it->second;
       jcode_event e = make_event(JCODE_EVENT_TOOL_CALL_START);
-      e.id = js(b.id);
-      e.name = js(b.name);
+      e.id = str(b.id);
+      e.name = str(b.name);
       e.index = index;
       blocks_[index] = b;
       return emit_(e);
@@ -118,8 +100,8 @@ jcode_status StreamDecoder::feed(std::string_view event, std::string_view data) 
       if (it->second.type != "tool_use" || part.empty()) return JCODE_OK;
       jcode_event e = make_event(JCODE_EVENT_TOOL_CALL_DELTA);
       e.index = index;
-      e.id = js(it->second.id);
-      e.json = js(part);
+      e.id = str(it->second.id);
+      e.json = str(part);
       return emit_(e);
     }
     // signature_delta, citations_delta and future delta types carry nothing to show.
@@ -134,9 +116,9 @@ jcode_status StreamDecoder::feed(std::string_view event, std::string_view data) 
     if (b.type != "tool_use") return JCODE_OK;
     jcode_event e = make_event(JCODE_EVENT_TOOL_CALL_END);
     if (b.json.empty()) b.json = "{}";
-    e.id = js(b.id);
-    e.name = js(b.name);
-    e.json = js(b.json);
+    e.id = str(b.id);
+    e.name = str(b.name);
+    e.json = str(b.json);
     e.index = index;
     return emit_(e);
   }
@@ -164,7 +146,7 @@ jcode_status StreamDecoder::feed(std::string_view event, std::string_view data) 
     u.cache_write_tokens = cache_write_;
     if (jcode_status st = emit_(u); st != JCODE_OK) return st;
     jcode_event s = make_event(JCODE_EVENT_STOP);
-    s.text = js(stop_reason_.empty() ? std::string_view("end_turn") : std::string_view(stop_reason_));
+    s.text = str(stop_reason_.empty() ? std::string_view("end_turn") : std::string_view(stop_reason_));
     return emit_(s);
   }
   if (type == "error") {
@@ -178,8 +160,8 @@ jcode_status StreamDecoder::feed(std::string_view event, std::string_view data) 
     error_type_ = std::string(etype);
     error_message_ = std::string(message.empty() ? "the stream reported an error" : message);
     jcode_event e = make_event(JCODE_EVENT_ERROR);
-    e.name = js(etype);
-    e.text = js(error_message_);
+    e.name = str(etype);
+    e.text = str(error_message_);
     return emit_(e);
   }
   // ping and unknown event types are ignored (the API may add new ones).

@@ -1,4 +1,5 @@
 #include <jcode/support/chat_completions.hpp>
+#include <jcode/support/json_event.hpp>
 
 #include "conversation.hpp"
 
@@ -12,29 +13,20 @@ namespace {
 
 using nlohmann::json;
 
-std::string tool_content(const json& block) {
-  std::string text = detail::tool_result_text(block);
-  if (block.value("is_error", false)) return "Error: " + text;
-  return text;
-}
-
 }  // namespace
 
 Built build_request(std::string_view conversation_json, const BuildOptions& o) {
-  json conv = json::parse(conversation_json, nullptr, false);
-  if (conv.is_discarded() || !conv.is_object()) return {{}, "the conversation is not a JSON object"};
-  if (!conv.contains("messages") || !conv["messages"].is_array() || conv["messages"].empty())
-    return {{}, "the conversation has no messages"};
-  if (o.model.empty()) return {{}, "no model was given"};
+  json conv;
+  if (std::string error = detail::parse_conversation(conversation_json, o.model, conv); !error.empty())
+    return {{}, error};
 
   json messages = json::array();
   if (conv.contains("system") && conv["system"].is_string() && !conv["system"].get<std::string>().empty())
     messages.push_back({{"role", "system"}, {"content", conv["system"]}});
   for (const auto& m : conv["messages"]) {
-    if (!m.is_object() || !m.contains("role") || !m["role"].is_string() || !m.contains("content"))
-      return {{}, "a conversation message lacks role or content"};
-    const std::string role = m["role"].get<std::string>();
-    if (role != "user" && role != "assistant") return {{}, "a conversation message has role '" + role + "'"};
+    std::string error;
+    const std::string role = detail::message_role(m, error);
+    if (!error.empty()) return {{}, error};
     const bool assistant = role == "assistant";
     const json& content = m["content"];
     if (content.is_string()) {
@@ -52,18 +44,14 @@ Built build_request(std::string_view conversation_json, const BuildOptions& o) {
           text += b["text"].get<std::string>();
         }
       } else if (type == "tool_use") {
-        if (!assistant) return {{}, "a tool_use block appears in a user message"};
-        if (!b.contains("id") || !b["id"].is_string() || !b.contains("name") || !b["name"].is_string())
-          return {{}, "a tool_use block lacks id or name"};
+        if (std::string e = detail::check_tool_use(b, assistant); !e.empty()) return {{}, e};
         calls.push_back({{"function", {{"arguments", detail::tool_input_text(b)},
                                        {"name", detail::renamed(o.tool_names, b["name"].get<std::string>())}}},
                          {"id", b["id"]},
                          {"type", "function"}});
       } else if (type == "tool_result") {
-        if (assistant) return {{}, "a tool_result block appears in an assistant message"};
-        if (!b.contains("tool_use_id") || !b["tool_use_id"].is_string())
-          return {{}, "a tool_result block lacks tool_use_id"};
-        results.push_back({{"content", tool_content(b)}, {"role", "tool"}, {"tool_call_id", b["tool_use_id"]}});
+        if (std::string e = detail::check_tool_result(b, assistant); !e.empty()) return {{}, e};
+        results.push_back({{"content", detail::tool_result_content(b)}, {"role", "tool"}, {"tool_call_id", b["tool_use_id"]}});
       } else if (type == "thinking") {
         // Not replayed: Chat Completions has no field for earlier visible reasoning.
       } else {
@@ -85,12 +73,11 @@ Built build_request(std::string_view conversation_json, const BuildOptions& o) {
   if (conv.contains("tools") && conv["tools"].is_array() && !conv["tools"].empty()) {
     json tools = json::array();
     for (const auto& t : conv["tools"]) {
-      if (!t.is_object() || !t.contains("name") || !t["name"].is_string()) return {{}, "a declared tool has no name"};
-      json fn = {{"name", detail::renamed(o.tool_names, t["name"].get<std::string>())}};
-      fn["description"] = t.contains("description") && t["description"].is_string() ? t["description"] : json("");
-      fn["parameters"] = t.contains("input_schema") && t["input_schema"].is_object()
-                             ? t["input_schema"]
-                             : json{{"type", "object"}, {"properties", json::object()}};
+      detail::ToolDecl d;
+      if (std::string e = detail::tool_decl(t, o.tool_names, d); !e.empty()) return {{}, e};
+      json fn = {{"name", std::move(d.name)}};
+      fn["description"] = std::move(d.description);
+      fn["parameters"] = std::move(d.parameters);
       tools.push_back({{"function", std::move(fn)}, {"type", "function"}});
     }
     body["tools"] = std::move(tools);
@@ -106,27 +93,6 @@ Built build_request(std::string_view conversation_json, const BuildOptions& o) {
 // ---- stream decoding ----
 
 namespace {
-
-jcode_str js(std::string_view s) { return jcode_str{s.data(), s.size()}; }
-
-jcode_event make_event(int32_t type) {
-  jcode_event e{};
-  e.struct_size = sizeof e;
-  e.type = type;
-  return e;
-}
-
-std::string_view get_str(simdjson::dom::element el, const char* key) {
-  std::string_view out;
-  if (el[key].get_string().get(out) != simdjson::SUCCESS) return {};
-  return out;
-}
-
-int64_t get_int(simdjson::dom::element el, const char* key, int64_t fallback) {
-  int64_t out = 0;
-  if (el[key].get_int64().get(out) != simdjson::SUCCESS) return fallback;
-  return out;
-}
 
 std::string stop_reason_of(std::string_view finish_reason) {
   if (finish_reason == "stop") return "end_turn";
@@ -146,9 +112,9 @@ jcode_status StreamDecoder::close_calls() {
     call.ended = true;
     if (call.args.empty()) call.args = "{}";
     jcode_event e = make_event(JCODE_EVENT_TOOL_CALL_END);
-    e.id = js(call.id);
-    e.name = js(call.name);
-    e.json = js(call.args);
+    e.id = str(call.id);
+    e.name = str(call.name);
+    e.json = str(call.args);
     e.index = index;
     if (jcode_status st = emit_(e); st != JCODE_OK) return st;
   }
@@ -166,7 +132,7 @@ jcode_status StreamDecoder::done() {
   if (jcode_status st = emit_(u); st != JCODE_OK) return st;
   if (stop_reason_.empty()) stop_reason_ = calls_.empty() ? "end_turn" : "tool_use";
   jcode_event s = make_event(JCODE_EVENT_STOP);
-  s.text = js(stop_reason_);
+  s.text = str(stop_reason_);
   return emit_(s);
 }
 
@@ -203,8 +169,8 @@ jcode_status StreamDecoder::feed(std::string_view event, std::string_view data) 
     error_code_ = std::string(code);
     error_message_ = std::string(message.empty() ? std::string_view("the stream reported an error") : message);
     jcode_event e = make_event(JCODE_EVENT_ERROR);
-    e.name = js(error_code_);
-    e.text = js(error_message_);
+    e.name = str(error_code_);
+    e.text = str(error_message_);
     return emit_(e);
   }
 
@@ -213,7 +179,7 @@ jcode_status StreamDecoder::feed(std::string_view event, std::string_view data) 
     model_sent_ = true;
     model_ = std::string(model);
     jcode_event e = make_event(JCODE_EVENT_MODEL);
-    e.text = js(model_);
+    e.text = str(model_);
     if (jcode_status st = emit_(e); st != JCODE_OK) return st;
   }
   simdjson::dom::element usage;
@@ -235,14 +201,14 @@ jcode_status StreamDecoder::feed(std::string_view event, std::string_view data) 
         std::string_view r = get_str(delta, key);
         if (r.empty()) continue;
         jcode_event e = make_event(JCODE_EVENT_THINKING);
-        e.text = js(r);
+        e.text = str(r);
         if (jcode_status st = emit_(e); st != JCODE_OK) return st;
       }
       for (const char* key : {"content", "refusal"}) {
         std::string_view t = get_str(delta, key);
         if (t.empty()) continue;
         jcode_event e = make_event(JCODE_EVENT_TEXT);
-        e.text = js(t);
+        e.text = str(t);
         if (jcode_status st = emit_(e); st != JCODE_OK) return st;
       }
       simdjson::dom::array tool_calls;
@@ -265,16 +231,16 @@ jcode_status StreamDecoder::feed(std::string_view event, std::string_view data) 
           }
           if (fresh) {
             jcode_event e = make_event(JCODE_EVENT_TOOL_CALL_START);
-            e.id = js(call.id);
-            e.name = js(call.name);
+            e.id = str(call.id);
+            e.name = str(call.name);
             e.index = index;
             if (jcode_status st = emit_(e); st != JCODE_OK) return st;
           }
           if (!args.empty()) {
             call.args.append(args);
             jcode_event e = make_event(JCODE_EVENT_TOOL_CALL_DELTA);
-            e.id = js(call.id);
-            e.json = js(args);
+            e.id = str(call.id);
+            e.json = str(args);
             e.index = index;
             if (jcode_status st = emit_(e); st != JCODE_OK) return st;
           }

@@ -1,4 +1,5 @@
 #include <jcode/support/responses.hpp>
+#include <jcode/support/json_event.hpp>
 
 #include "conversation.hpp"
 
@@ -9,13 +10,6 @@ namespace jcode::support::responses {
 namespace {
 
 using nlohmann::json;
-
-// Responses items have no error flag; the model must still see that the tool failed.
-std::string tool_output(const json& block) {
-  std::string text = detail::tool_result_text(block);
-  if (block.value("is_error", false)) return "Error: " + text;
-  return text;
-}
 
 // A message's text blocks as Responses content: one block → a plain string (the shape the
 // SDKs send), several → typed parts.
@@ -29,11 +23,9 @@ json message_content(const std::vector<std::string>& texts, bool assistant) {
 }  // namespace
 
 Built build_request(std::string_view conversation_json, const BuildOptions& o) {
-  json conv = json::parse(conversation_json, nullptr, false);
-  if (conv.is_discarded() || !conv.is_object()) return {{}, "the conversation is not a JSON object"};
-  if (!conv.contains("messages") || !conv["messages"].is_array() || conv["messages"].empty())
-    return {{}, "the conversation has no messages"};
-  if (o.model.empty()) return {{}, "no model was given"};
+  json conv;
+  if (std::string error = detail::parse_conversation(conversation_json, o.model, conv); !error.empty())
+    return {{}, error};
 
   json body;
   body["model"] = o.model;
@@ -43,10 +35,9 @@ Built build_request(std::string_view conversation_json, const BuildOptions& o) {
 
   json input = json::array();
   for (const auto& m : conv["messages"]) {
-    if (!m.is_object() || !m.contains("role") || !m["role"].is_string() || !m.contains("content"))
-      return {{}, "a conversation message lacks role or content"};
-    const std::string role = m["role"].get<std::string>();
-    if (role != "user" && role != "assistant") return {{}, "a conversation message has role '" + role + "'"};
+    std::string error;
+    const std::string role = detail::message_role(m, error);
+    if (!error.empty()) return {{}, error};
     const bool assistant = role == "assistant";
     const json& content = m["content"];
     if (content.is_string()) {
@@ -62,18 +53,14 @@ Built build_request(std::string_view conversation_json, const BuildOptions& o) {
         if (b.contains("text") && b["text"].is_string() && !b["text"].get<std::string>().empty())
           texts.push_back(b["text"].get<std::string>());
       } else if (type == "tool_use") {
-        if (!assistant) return {{}, "a tool_use block appears in a user message"};
-        if (!b.contains("id") || !b["id"].is_string() || !b.contains("name") || !b["name"].is_string())
-          return {{}, "a tool_use block lacks id or name"};
+        if (std::string e = detail::check_tool_use(b, assistant); !e.empty()) return {{}, e};
         calls.push_back({{"type", "function_call"},
                          {"call_id", b["id"]},
                          {"name", detail::renamed(o.tool_names, b["name"].get<std::string>())},
                          {"arguments", detail::tool_input_text(b)}});
       } else if (type == "tool_result") {
-        if (assistant) return {{}, "a tool_result block appears in an assistant message"};
-        if (!b.contains("tool_use_id") || !b["tool_use_id"].is_string())
-          return {{}, "a tool_result block lacks tool_use_id"};
-        outputs.push_back({{"type", "function_call_output"}, {"call_id", b["tool_use_id"]}, {"output", tool_output(b)}});
+        if (std::string e = detail::check_tool_result(b, assistant); !e.empty()) return {{}, e};
+        outputs.push_back({{"type", "function_call_output"}, {"call_id", b["tool_use_id"]}, {"output", detail::tool_result_content(b)}});
       } else if (type == "thinking") {
         // Visible reasoning is not replayed: the Responses API keeps it server-side.
       } else {
@@ -91,12 +78,11 @@ Built build_request(std::string_view conversation_json, const BuildOptions& o) {
   if (conv.contains("tools") && conv["tools"].is_array() && !conv["tools"].empty()) {
     json tools = json::array();
     for (const auto& t : conv["tools"]) {
-      if (!t.is_object() || !t.contains("name") || !t["name"].is_string()) return {{}, "a declared tool has no name"};
-      json wt = {{"type", "function"}, {"name", detail::renamed(o.tool_names, t["name"].get<std::string>())}};
-      wt["description"] = t.contains("description") && t["description"].is_string() ? t["description"] : json("");
-      wt["parameters"] = t.contains("input_schema") && t["input_schema"].is_object()
-                             ? t["input_schema"]
-                             : json{{"type", "object"}, {"properties", json::object()}};
+      detail::ToolDecl d;
+      if (std::string e = detail::tool_decl(t, o.tool_names, d); !e.empty()) return {{}, e};
+      json wt = {{"type", "function"}, {"name", std::move(d.name)}};
+      wt["description"] = std::move(d.description);
+      wt["parameters"] = std::move(d.parameters);
       wt["strict"] = false;
       tools.push_back(std::move(wt));
     }
@@ -114,38 +100,13 @@ Built build_request(std::string_view conversation_json, const BuildOptions& o) {
 
 // ---- stream decoding ----
 
-namespace {
-
-jcode_str js(std::string_view s) { return jcode_str{s.data(), s.size()}; }
-
-jcode_event make_event(int32_t type) {
-  jcode_event e{};
-  e.struct_size = sizeof e;
-  e.type = type;
-  return e;
-}
-
-std::string_view get_str(simdjson::dom::element el, const char* key) {
-  std::string_view out;
-  if (el[key].get_string().get(out) != simdjson::SUCCESS) return {};
-  return out;
-}
-
-int64_t get_int(simdjson::dom::element el, const char* key, int64_t fallback) {
-  int64_t out = 0;
-  if (el[key].get_int64().get(out) != simdjson::SUCCESS) return fallback;
-  return out;
-}
-
-}  // namespace
-
 StreamDecoder::StreamDecoder(Emit emit, std::map<std::string, std::string> wire_to_native)
     : emit_(std::move(emit)), wire_to_native_(std::move(wire_to_native)) {}
 
 jcode_status StreamDecoder::text(int32_t type, std::string_view delta, int32_t index) {
   if (delta.empty()) return JCODE_OK;
   jcode_event e = make_event(type);
-  e.text = js(delta);
+  e.text = str(delta);
   e.index = index;
   return emit_(e);
 }
@@ -165,8 +126,8 @@ jcode_status StreamDecoder::start_call(int32_t index, Call& call) {
   call.started = true;
   ++tool_calls_in_response_;
   jcode_event e = make_event(JCODE_EVENT_TOOL_CALL_START);
-  e.id = js(call.call_id);
-  e.name = js(call.name);
+  e.id = str(call.call_id);
+  e.name = str(call.name);
   e.index = index;
   return emit_(e);
 }
@@ -177,9 +138,9 @@ jcode_status StreamDecoder::end_call(int32_t index, Call& call) {
   call.ended = true;
   if (call.args.empty()) call.args = "{}";
   jcode_event e = make_event(JCODE_EVENT_TOOL_CALL_END);
-  e.id = js(call.call_id);
-  e.name = js(call.name);
-  e.json = js(call.args);
+  e.id = str(call.call_id);
+  e.name = str(call.name);
+  e.json = str(call.args);
   e.index = index;
   return emit_(e);
 }
@@ -191,8 +152,8 @@ jcode_status StreamDecoder::report_error(std::string_view code, std::string_view
   if (error_sent_) return JCODE_OK;
   error_sent_ = true;
   jcode_event e = make_event(JCODE_EVENT_ERROR);
-  e.name = js(error_code_);
-  e.text = js(error_message_);
+  e.name = str(error_code_);
+  e.text = str(error_message_);
   return emit_(e);
 }
 
@@ -214,7 +175,7 @@ jcode_status StreamDecoder::finish(std::string_view status, std::string_view inc
   else
     stop_reason_ = tool_calls_in_response_ > 0 ? "tool_use" : "end_turn";
   jcode_event s = make_event(JCODE_EVENT_STOP);
-  s.text = js(stop_reason_);
+  s.text = str(stop_reason_);
   return emit_(s);
 }
 
@@ -246,7 +207,7 @@ jcode_status StreamDecoder::feed(std::string_view event, std::string_view data) 
         model_sent_ = true;
         model_ = std::string(model);
         jcode_event e = make_event(JCODE_EVENT_MODEL);
-        e.text = js(model_);
+        e.text = str(model_);
         return emit_(e);
       }
     }
@@ -311,8 +272,8 @@ jcode_status StreamDecoder::feed(std::string_view event, std::string_view data) 
     if (delta.empty()) return JCODE_OK;
     jcode_event e = make_event(JCODE_EVENT_TOOL_CALL_DELTA);
     e.index = index;
-    e.id = js(it->second.call_id);
-    e.json = js(delta);
+    e.id = str(it->second.call_id);
+    e.json = str(delta);
     return emit_(e);
   }
   if (type == "response.function_call_arguments.done") {
