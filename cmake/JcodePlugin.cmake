@@ -15,3 +15,30 @@ function(jcode_add_plugin id)
   target_link_options(${target} PRIVATE -Wl,--no-undefined)
   install(TARGETS ${target} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/jcode/plugins/1 COMPONENT provider-${id})
 endfunction()
+
+# jcode_add_plugin_impl(<id> SOURCES ... [LIBS ...]): the static library jcode_<id>_impl
+# holding a plugin folder's logic (everything but the tables), so the plugin module and its
+# tests share one build of it. src/ is its public include dir; it links the plugin API and
+# LIBS publicly, and hides its symbols.
+function(jcode_add_plugin_impl id)
+  cmake_parse_arguments(P "" "" "SOURCES;LIBS" ${ARGN})
+  set(target jcode_${id}_impl)
+  add_library(${target} STATIC ${P_SOURCES})
+  target_include_directories(${target} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/src)
+  target_link_libraries(${target} PUBLIC jcode::plugin_api ${P_LIBS} PRIVATE jcode_warnings)
+  set_target_properties(${target} PROPERTIES CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
+endfunction()
+
+# jcode_add_plugin_tests(<id> SOURCES ... LIBS ...): when testing is on, the doctest binary
+# <id>_plugin_tests (SOURCES include the doctest main) linked to LIBS, registered as the
+# ctest test plugin.<id>.unit. Callers add definitions/dependencies to the target after.
+function(jcode_add_plugin_tests id)
+  if(NOT BUILD_TESTING)
+    return()
+  endif()
+  cmake_parse_arguments(P "" "" "SOURCES;LIBS" ${ARGN})
+  set(target ${id}_plugin_tests)
+  add_executable(${target} ${P_SOURCES})
+  target_link_libraries(${target} PRIVATE ${P_LIBS} doctest::doctest jcode_warnings)
+  add_test(NAME plugin.${id}.unit COMMAND ${target})
+endfunction()
