@@ -37,8 +37,25 @@ int cmd_auth_trust(Context& ctx, const TrustOptions& opt) {
   }
   if (opt.source_id.empty())
     return ctx.fail(Error{JCODE_E_INVALID_ARG, "jcode auth trust " + opt.action + " needs <source-id> <path>"});
+  if (opt.action == "add" && opt.path.empty()) {
+    // A source without a file (another tool's command, e.g. `gh auth token`): trusted by id.
+    if (auto st = consent.trust_command(opt.source_id); !st) return ctx.fail(st.error());
+    if (ctx.global().json)
+      std::cout << nlohmann::json{{"status", "trusted"}, {"source_id", opt.source_id}, {"path", nullptr}}.dump() << "\n";
+    else
+      std::cerr << "Trusted " << opt.source_id << ".\n";
+    return exit_ok;
+  }
+  if (opt.action == "revoke" && opt.path.empty()) {
+    auto removed = consent.revoke_command(opt.source_id);
+    if (!removed) return ctx.fail(removed.error());
+    if (ctx.global().json)
+      std::cout << nlohmann::json{{"status", *removed ? "revoked" : "not_trusted"}, {"source_id", opt.source_id}}.dump() << "\n";
+    else
+      std::cerr << (*removed ? "Revoked trust in " : "Was not trusted: ") << opt.source_id << "\n";
+    return exit_ok;
+  }
   if (opt.action == "add") {
-    if (opt.path.empty()) return ctx.fail(Error{JCODE_E_INVALID_ARG, "jcode auth trust add needs <source-id> <path>"});
     auto canonical = consent.trust(opt.source_id, opt.path);
     if (!canonical) return ctx.fail(canonical.error());
     if (ctx.global().json)
@@ -49,7 +66,6 @@ int cmd_auth_trust(Context& ctx, const TrustOptions& opt) {
     return exit_ok;
   }
   if (opt.action == "revoke") {
-    if (opt.path.empty()) return ctx.fail(Error{JCODE_E_INVALID_ARG, "jcode auth trust revoke needs <source-id> <path>"});
     auto removed = consent.revoke(opt.source_id, opt.path);
     if (!removed) return ctx.fail(removed.error());
     if (ctx.global().json)
