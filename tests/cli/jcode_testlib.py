@@ -8,12 +8,15 @@ import stat
 import subprocess
 import tempfile
 import unittest
+import urllib.parse
 import urllib.request
 
 JCODE = os.environ["JCODE_BIN"]
 EMULATOR = os.environ["JCODE_EMULATOR_BIN"]
 PLUGIN_DIR = os.environ["JCODE_TEST_PLUGIN_DIR"]
 TIMEOUT = 60
+FIXTURES = os.environ.get("JCODE_EMULATOR_FIXTURES") or os.path.normpath(
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "fixtures", "real-streams"))
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -23,14 +26,22 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 class JcodeTestCase(unittest.TestCase):
     auto_approve = True
+    # Tests that queue recorded streams name the fixtures folder explicitly (shared/ beside the
+    # repository, as CMake's JCODE_SHARED_DIR default).
+    fixtures = False
 
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="jcode-cli-test-")
         self.home = os.path.join(self.tmp, "home")
         os.makedirs(self.home)
+        # jcode runs in its own empty workspace: tools the model calls never touch the source tree.
+        self.work = os.path.join(self.tmp, "work")
+        os.makedirs(self.work)
         args = [EMULATOR, "--listen", "127.0.0.1:0"]
         if self.auto_approve:
             args.append("--auto-approve")
+        if self.fixtures:
+            args += ["--fixtures", FIXTURES]
         self.emu = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         line = self.emu.stdout.readline().strip()
         self.assertTrue(line.startswith("listening http://127.0.0.1:"), line)
@@ -72,9 +83,9 @@ class JcodeTestCase(unittest.TestCase):
         del env["NO_BROWSER"]
         return env
 
-    def jcode(self, *args, env=None, input=None, check=None):
+    def jcode(self, *args, env=None, input=None, check=None, cwd=None):
         p = subprocess.run([JCODE, *args], env=env or self.env(), input=input, capture_output=True,
-                           text=True, timeout=TIMEOUT)
+                           text=True, timeout=TIMEOUT, cwd=cwd or self.work)
         if check is not None:
             self.assertEqual(p.returncode, check, f"jcode {' '.join(args)}\nstdout: {p.stdout}\nstderr: {p.stderr}")
         return p
@@ -83,9 +94,31 @@ class JcodeTestCase(unittest.TestCase):
         data = None if body is None else json.dumps(body).encode()
         req = urllib.request.Request(self.emu_url + "/_emulator/" + path, data=data, method=method or ("POST" if data else "GET"),
                                      headers={"content-type": "application/json"})
-        with urllib.request.urlopen(req, timeout=10) as r:
-            text = r.read().decode()
-            return json.loads(text) if text else None
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                text = r.read().decode()
+                return json.loads(text) if text else None
+        except urllib.error.HTTPError as e:
+            self.fail(f"emulator control {path}: HTTP {e.code}: {e.read().decode(errors='replace')}")
+
+    def queue(self, route, responses, method="POST"):
+        """Queues canned answers for the next requests to an emulated route."""
+        self.control("queue", {"route": route, "method": method, "responses": responses})
+
+    def wire(self, path, method="POST"):
+        """The emulator's request log for one path, oldest first."""
+        q = urllib.parse.urlencode({"path": path, "method": method})
+        return self.control("requests?" + q)
+
+    def count(self, key):
+        """How many requests 'METHOD /path' the emulator answered, and by status."""
+        c = self.control("counters").get(key)
+        return (c["count"], c["status"]) if c else (0, {})
+
+    def login_claude(self):
+        """A real browser login (the fake browser follows the redirect); returns the account."""
+        self.jcode("login", "--provider", "claude", env=self.browser_env(), check=0)
+        return self.read_json(self.jcode_path("auth.json"))["anthropic_accounts"][0]
 
     def follow_authorize(self, url):
         """GETs an authorize URL without following the redirect; returns the Location."""
