@@ -134,6 +134,27 @@ class RunClaude(JcodeTestCase):
         self.assertPrivateFile(self.jcode_path("auth.json"))
         self.assertNotIn(after["access"], p.stdout + p.stderr)
 
+    def test_refused_external_token_is_not_refreshed(self):
+        minted = self.control("tokens", {"provider": "claude"})
+        d = os.path.join(self.home, ".claude")
+        os.makedirs(d)
+        path = os.path.join(d, ".credentials.json")
+        with open(path, "w") as f:
+            json.dump({"claudeAiOauth": {"accessToken": minted["access_token"], "refreshToken": minted["refresh_token"],
+                                         "expiresAt": 4102444800000, "scopes": ["user:inference"]}}, f)
+        os.chmod(path, 0o600)
+        self.jcode("auth", "trust", "add", "claude_code_credentials", path, check=0)
+        before = os.stat(path)
+        self.control("expire-access-tokens", {"provider": "claude"})
+        p = self.run_claude("hello")
+        self.assertEqual(p.returncode, 3, p.stderr)
+        self.assertIn("does not refresh another tool's login", p.stderr)
+        self.assertIn("jcode login --provider claude", p.stderr)
+        self.assertEqual(self.count(TOKEN)[0], 0)
+        self.assertEqual([r["status"] for r in self.wire(MESSAGES)], [401])
+        after = os.stat(path)
+        self.assertEqual((before.st_mtime_ns, before.st_size, before.st_ino), (after.st_mtime_ns, after.st_size, after.st_ino))
+
     def test_rate_limit_is_retried(self):
         self.login_claude()
         self.queue(MESSAGES, [{"status": 429, "headers": {"retry-after": "0"},
