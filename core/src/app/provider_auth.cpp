@@ -195,8 +195,7 @@ Result<auth::RefreshResult> ProviderAuth::refresh(const model::SourceDecl& sourc
   } else {
     t.external = true;
     t.external_label = source.label;
-    t.external_hint = "run " + source.label + " once so it refreshes its own login, or run `jcode login --provider " +
-                      info().id + "`";
+    t.external_hint = "run " + source.label + " once so it refreshes its own login";
     // Its owner may have refreshed it since: read the source again (never refreshed here).
     t.load = [this, source, current]() -> Result<std::optional<model::Credential>> {
       auto d = discover(false, false);
