@@ -517,6 +517,10 @@ TEST_CASE("http: plain http only to loopback; bad URLs and headers are refused u
   CHECK(http::check_url("http://[::1]:9/x"));
   CHECK(http::check_url("https://api.anthropic.com/v1/messages"));
   CHECK_FALSE(http::check_url("http://10.0.0.1/x"));
+  // The instance-metadata address is plain http by design (managed identity); other
+  // link-local addresses are not.
+  CHECK(http::check_url("http://169.254.169.254/metadata/identity/oauth2/token"));
+  CHECK_FALSE(http::check_url("http://169.254.1.1/x"));
   CHECK_FALSE(http::check_url("http://localhost.evil.com/x"));
   CHECK(http::is_loopback_host("app.localhost"));
   CHECK_FALSE(http::is_loopback_host("128.0.0.1"));

@@ -1,4 +1,5 @@
 #include <jcode/endpoints/endpoints.hpp>
+#include <jcode/http/client.hpp>
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -73,7 +74,7 @@ Result<Parsed> parse(std::string_view url, std::string_view setting) {
   // rewrite plus the path a plugin appends does not produce "//".
   const std::string_view no_query = url.substr(0, url.find('?'));
   if (p.path == "/" && !no_query.ends_with("/")) p.path.clear();
-  if (p.scheme == "http" && !is_loopback_host(p.host)) {
+  if (p.scheme == "http" && !is_loopback_host(p.host) && !http::is_instance_metadata_host(p.host)) {
     return refuse("uses plain http to a host that is not this machine; use https://, or http:// only with "
                   "127.0.0.1, ::1 or localhost");
   }

@@ -69,6 +69,8 @@ bool is_loopback_host(std::string_view host) {
   return false;
 }
 
+bool is_instance_metadata_host(std::string_view host) { return host == "169.254.169.254"; }
+
 Status check_url(std::string_view url) {
   UrlPtr u = parse(url);
   if (!u) {
@@ -79,7 +81,7 @@ Status check_url(std::string_view url) {
   const std::string host = part(u.get(), CURLUPART_HOST);
   if (scheme == "https") return {};
   if (scheme == "http") {
-    if (is_loopback_host(host)) return {};
+    if (is_loopback_host(host) || is_instance_metadata_host(host)) return {};
     return Error{JCODE_E_INVALID_ARG,
                  "refusing plain http:// to non-loopback host '" + host + "' (" +
                      display_url(url) + "): use https://, or http:// only to localhost/127.0.0.1"};

@@ -274,8 +274,8 @@ class Azure : public plugin::Instance {
       io.authority = *authority;
     else if (auto u = h.endpoint_url("entra_token"))
       io.authority = *u;
-    // The instance metadata service is plain http to a link-local address, which the host only
-    // allows when redirected to this machine (JCODE_ENDPOINT_AZURE_IMDS or the emulator).
+    // The instance metadata service is plain http to its link-local address (the host allows
+    // that one address); JCODE_ENDPOINT_AZURE_IMDS or the emulator redirect it for tests.
     if (auto v = h.env("JCODE_ENDPOINT_AZURE_IMDS"); v && !v->empty()) io.imds = *v;
     else io.imds = map_to_emulator("http://169.254.169.254", h.env("JCODE_EMULATOR_URL"));
     io.http = [&h](const HttpCall& c) {

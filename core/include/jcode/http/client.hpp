@@ -111,7 +111,13 @@ std::string display_url(std::string_view url);
 // True for "localhost", "*.localhost", 127.0.0.0/8 and ::1 (with or without brackets).
 bool is_loopback_host(std::string_view host);
 
-// Checks a URL the client may contact: http(s) only, plain http only to loopback hosts.
+// The cloud instance-metadata address (169.254.169.254: Azure IMDS and the like). It is
+// plain http by design and link-local (never routed off the machine's link), so it is
+// allowed like loopback; managed-identity credentials depend on it.
+bool is_instance_metadata_host(std::string_view host);
+
+// Checks a URL the client may contact: http(s) only, plain http only to loopback hosts and
+// the instance-metadata address.
 Status check_url(std::string_view url);
 
 // Parses a Retry-After value (delta seconds or an HTTP date, relative to now) or, when
