@@ -83,6 +83,11 @@ class Azure(JcodeTestCase):
         self.assertEqual(len(chat), 1)
         self.assertTrue(chat[0]["headers"]["authorization"].startswith("Bearer ey"), chat[0]["headers"])
         self.assertNotIn("api-key", chat[0]["headers"])
+        # auth-test names the credential of the chain that answered.
+        rep = json.loads(self.jcode("--json", "--provider", "azure", "auth-test", env=env, check=0).stdout)[0]
+        probe = next(s for s in rep["steps"] if s["name"] == "credential_probe")
+        self.assertIn("via environment", probe["detail"])
+        self.assertTrue(rep["success"], rep)
 
     def entra_token(self):
         data = urllib.parse.urlencode({"grant_type": "client_credentials", "client_id": ENTRA_APP,

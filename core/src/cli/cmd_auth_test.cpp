@@ -105,8 +105,17 @@ Report test_one(Context& ctx, const std::string& id, const AuthTestOptions& opt,
     }
     found = *f;
     rep.credential_paths.push_back(f->where);
-    std::string kind = f->credential.kind == model::CredentialKind::api_key ? "API key" : "OAuth";
-    rep.add({"credential_probe", true, false, kind + " from " + f->source.label + " (" + f->where + ")"});
+    const model::Credential& c = f->credential;
+    std::string kind = c.kind == model::CredentialKind::api_key  ? "API key"
+                       : c.kind == model::CredentialKind::bearer ? "bearer token"
+                       : c.kind == model::CredentialKind::session ? "CLI session"
+                                                                  : "OAuth";
+    // Plugins that resolve a credential chain (Azure Entra) name the link that answered.
+    std::string via;
+    auto extra = nlohmann::json::parse(c.extra, nullptr, false);
+    if (extra.is_object() && extra.contains("credential") && extra["credential"].is_string())
+      via = " via " + extra["credential"].get<std::string>();
+    rep.add({"credential_probe", true, false, kind + " from " + f->source.label + via + " (" + f->where + ")"});
   } else {
     rep.add({"credential_probe", true, true, "Skipped: the provider needs no stored credential"});
   }
