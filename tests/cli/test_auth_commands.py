@@ -62,6 +62,19 @@ class AuthTrust(JcodeTestCase):
         self.jcode("auth", "trust", "revoke", "claude_code_credentials", f, check=0)
         self.assertEqual(json.loads(self.jcode("--json", "auth", "trust", "list", check=0).stdout), [])
 
+    def test_rewriting_a_commented_config_warns(self):
+        os.makedirs(self.jcode_path())
+        with open(self.jcode_path("config.toml"), "w") as fh:
+            fh.write("# my settings\n[provider]\ndefault_provider = \"claude\"\n")
+        f = os.path.join(self.home, "creds.json")
+        with open(f, "w") as fh:
+            fh.write("{}")
+        r = self.jcode("auth", "trust", "add", "claude_code_credentials", f, check=0)
+        self.assertIn("has comments", r.stderr)
+        with open(self.jcode_path("config.toml")) as fh:
+            text = fh.read()
+        self.assertIn("default_provider", text, "other keys survive the rewrite")
+
     def test_symlink_is_refused(self):
         real = os.path.join(self.tmp, "real.json")
         with open(real, "w") as fh:

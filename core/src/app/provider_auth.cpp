@@ -83,7 +83,7 @@ Result<auth::LoginOutcome> ProviderAuth::oauth_login(const model::OAuthClient& c
   fc.client = c;
   fc.urls = *urls;
   fc.io = &io;
-  fc.http = auth::default_http();
+  fc.http = ctx_.services().auth_http();
   fc.pending = &pending;
   return auth::OAuthFlow(fc).run(req);
 }
@@ -104,7 +104,7 @@ Result<auth::LoginOutcome> ProviderAuth::device_login(const model::DeviceClient&
   dc.device_url = *device_url;
   dc.token_url = *token_url;
   dc.io = &io;
-  dc.http = auth::default_http();
+  dc.http = ctx_.services().auth_http();
   dc.pending = &pending;
   return auth::DeviceFlow(dc).run(req);
 }
@@ -210,7 +210,7 @@ Result<auth::RefreshResult> ProviderAuth::refresh(const model::SourceDecl& sourc
   }
   auto home = ctx_.jcode_home();
   if (!home) return home.error();
-  auth::RefreshCoordinator coordinator(*home);
+  auth::RefreshCoordinator coordinator(*home, ctx_.services().auth_http());
   return coordinator.ensure_fresh(t, current, force);
 }
 

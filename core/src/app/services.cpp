@@ -35,9 +35,33 @@ std::vector<std::string> split_choices(std::string_view s) {
   return out;
 }
 
+// [http] settings of config.toml: CA bundle and timeouts (defaults when absent or unreadable;
+// a broken config.toml is reported by the command that loads it).
+config::HttpSettings http_settings(cli::Context& ctx) {
+  if (auto cfg = ctx.config()) return (*cfg)->http();
+  return {};
+}
+
+http::ClientOptions client_options(const config::HttpSettings& settings) {
+  http::ClientOptions o;
+  o.ca_bundle = settings.ca_bundle;
+  o.cancelled = [] { return auth::cancel_requested(); };
+  return o;
+}
+
 }  // namespace
 
 Services::Services(cli::Context& ctx) : ctx_(ctx) {}
+
+auth::HttpFn Services::auth_http() {
+  config::HttpSettings settings = http_settings(ctx_);
+  return [settings](const http::Request& req) -> Result<http::Response> {
+    thread_local http::Client client(client_options(settings));
+    http::Request r = req;
+    if (settings.connect_timeout_secs) r.connect_timeout = std::chrono::seconds(*settings.connect_timeout_secs);
+    return client.fetch(r);
+  };
+}
 
 void Services::log(std::string_view plugin, plugins::LogLevel level, std::string_view message) {
   log::Level l = level == plugins::LogLevel::error  ? log::Level::error
@@ -97,16 +121,9 @@ Status Services::random_bytes(std::string_view, std::span<std::byte> out) {
 
 Status Services::http(std::string_view, const plugins::HttpRequest& request,
                       const plugins::HttpResponseHandler& response) {
-  // [http] settings of config.toml: CA bundle and timeouts (defaults when absent).
-  config::HttpSettings settings;
-  if (auto cfg = ctx_.config()) settings = (*cfg)->http();
+  const config::HttpSettings settings = http_settings(ctx_);
   // A client per thread keeps connections alive across a plugin's calls.
-  thread_local http::Client client([&] {
-    http::ClientOptions o;
-    o.ca_bundle = settings.ca_bundle;
-    o.cancelled = [] { return auth::cancel_requested(); };
-    return o;
-  }());
+  thread_local http::Client client(client_options(settings));
   http::Request req;
   req.method = request.method;
   req.url = request.url;

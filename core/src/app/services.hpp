@@ -3,6 +3,7 @@
 // jcode::endpoints, jcode::auth …). One instance per command invocation.
 #pragma once
 
+#include <jcode/auth/io.hpp>
 #include <jcode/model/source.hpp>
 #include <jcode/plugins/host_services.hpp>
 
@@ -55,6 +56,10 @@ class Services final : public plugins::HostServices {
                                       const model::LoginRequest& request) override;
 
   bool is_cancelled(std::string_view plugin) override;
+
+  // The HTTP exchange the auth engine uses for token, device and revocation endpoints, with
+  // the same [http] settings (CA bundle, timeouts) as plugin HTTP.
+  auth::HttpFn auth_http();
 
   // --no-browser for this invocation.
   void set_no_browser(bool v) { no_browser_ = v; }

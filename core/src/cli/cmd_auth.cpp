@@ -16,6 +16,12 @@ int cmd_auth_trust(Context& ctx, const TrustOptions& opt) {
   auto cfg_path = config::Config::default_path(ctx.env());
   if (!cfg_path) return ctx.fail(cfg_path.error());
   auth::Consent consent(*cfg_path, ctx.env());
+  if (opt.action != "list") {
+    // toml++ keeps no comments: say so before a rewrite drops the user's.
+    if (auto cfg = ctx.config(); cfg && (*cfg)->had_comments())
+      std::cerr << "jcode: warning: " << cfg_path->string()
+                << " has comments; saving the trust change rewrites the file without them\n";
+  }
   if (opt.action == "list") {
     auto entries = consent.list();
     if (!entries) return ctx.fail(entries.error());

@@ -208,7 +208,7 @@ int cmd_logout(Context& ctx, const LogoutOptions& opt) {
     if (!current) return ctx.fail(current.error());
     // Only OAuth tokens are revoked: an API key must never be sent to an OAuth endpoint.
     bool oauth = *current && (*current)->kind == model::CredentialKind::oauth;
-    auto r = auth::logout(s, *current, oauth ? revoke_url : std::string(), client ? &*client : nullptr, auth::default_http(),
+    auto r = auth::logout(s, *current, oauth ? revoke_url : std::string(), client ? &*client : nullptr, ctx.services().auth_http(),
                           [&pa, &s]() { return pa.remove(s); });
     if (!r) return ctx.fail(r.error());
     removed = removed || r->removed;
