@@ -54,12 +54,11 @@ Result<std::string> choose_provider(Context& ctx, plugins::Registry& reg, const 
     if (p->info().login) ids.push_back(p->id());
   if (ids.empty()) return Error{JCODE_E_NOT_FOUND, "no installed provider plugin offers a login (see `jcode plugins list`)"};
   auto c = ui::default_console();
-  if (!c.interactive)
-    return Error{JCODE_E_INVALID_ARG, "name the provider: jcode login --provider <" + [&] {
-                   std::string s;
-                   for (const auto& i : ids) s += (s.empty() ? "" : "|") + i;
-                   return s;
-                 }() + ">"};
+  if (!c.interactive) {
+    std::string choices;
+    for (const auto& i : ids) choices += (choices.empty() ? "" : "|") + i;
+    return Error{JCODE_E_INVALID_ARG, "name the provider: jcode login --provider <" + choices + ">"};
+  }
   return ui::prompt_choice(c, "Log in to which provider?", ids);
 }
 
