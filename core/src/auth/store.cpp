@@ -10,8 +10,9 @@ namespace {
 
 bool ends_with_json(const std::filesystem::path& p) { return p.extension() == ".json"; }
 
+// The store does not know the provider id; the label says whose file it is.
 std::string provider_hint(const model::SourceDecl& s) {
-  return s.label.empty() ? std::string("jcode login") : "jcode login (" + s.label + ")";
+  return s.label.empty() ? std::string("with `jcode login`") : "with `jcode login` (the file holds " + s.label + ")";
 }
 
 }  // namespace
@@ -59,7 +60,7 @@ Result<std::optional<std::string>> CredentialStore::read(const model::SourceDecl
       return Error{JCODE_E_PROTOCOL,
                    path->string() + " " + what +
                        " (truncated or edited by hand?). jcode will not overwrite it: repair it, or "
-                       "move it aside and log in again (" + provider_hint(s) + ")."};
+                       "move it aside and log in again " + provider_hint(s) + "."};
     }
   }
   return std::optional<std::string>(std::move(*text));
