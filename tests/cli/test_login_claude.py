@@ -94,6 +94,18 @@ class ClaudeLogin(JcodeTestCase):
         after = os.stat(external)
         self.assertEqual((before.st_mtime_ns, before.st_size, before.st_mode), (after.st_mtime_ns, after.st_size, after.st_mode))
 
+    def test_no_terminal_and_no_browser_defers_to_the_scriptable_flow(self):
+        # NO_BROWSER and no TTY (the testlib's default env): waiting for a redirect would only
+        # time out, so jcode prints the URL and saves the pending state instead.
+        p = self.jcode("--json", "login", "--provider", "claude", check=0)
+        info = json.loads(p.stdout)
+        self.assertEqual(info["status"], "pending")
+        self.assertIn("printing the login URL instead", p.stderr)
+        self.assertPrivateFile(info["pending_path"])
+        location = self.follow_authorize(info["auth_url"])
+        self.jcode("login", "--provider", "claude", "--callback-url", "-", input=location + "\n", check=0)
+        self.assertPrivateFile(self.jcode_path("auth.json"))
+
     def test_unknown_provider_and_option(self):
         r = self.jcode("login", "--provider", "nope")
         self.assertEqual(r.returncode, 5, r.stderr)

@@ -97,8 +97,8 @@ class OpenAI(JcodeTestCase):
             raise
         self.addCleanup(s.close)
         s.listen(1)
-        # Without a terminal there is nobody to paste: a clear error and the scriptable way.
-        r = self.jcode("login", "--provider", "openai")
+        # A browser but no terminal: nobody to paste, so a clear error and the scriptable way.
+        r = self.jcode("login", "--provider", "openai", env=self.browser_env())
         self.assertEqual(r.returncode, 6, r.stderr)
         self.assertIn("1455", r.stderr)
         self.assertIn("--print-auth-url", r.stderr)

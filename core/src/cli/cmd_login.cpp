@@ -10,6 +10,7 @@
 #include <jcode/auth/pending.hpp>
 #include <jcode/cli/exit_codes.hpp>
 #include <jcode/log/log.hpp>
+#include <jcode/ui/browser.hpp>
 #include <jcode/ui/terminal.hpp>
 
 #include <nlohmann/json.hpp>
@@ -114,6 +115,20 @@ int cmd_login(Context& ctx, const LoginOptions& opt) {
     req.options[name] = value;
   }
   ctx.services().set_no_browser(opt.no_browser);
+  // Nobody to paste a code and no browser to complete a loopback redirect: waiting would only
+  // time out. Do what a script needs instead — the scriptable first half (URL + pending state).
+  bool resuming = opt.callback_url || opt.auth_code || opt.complete || opt.print_auth_url;
+  // (A device flow needs neither: it shows a code to enter on any device and polls.)
+  bool redirect_flow = info.login->method == plugins::LoginMethod::oauth_pkce;
+  if (redirect_flow && !resuming && !ui::interactive()) {
+    ui::BrowserOptions bo;
+    bo.no_browser = opt.no_browser;
+    if (auto why = ui::BrowserOpener(bo).suppressed()) {
+      req.flags |= JCODE_LOGIN_F_PRINT_AUTH_URL;
+      std::cerr << "jcode: no terminal and no browser (" << *why
+                << "): printing the login URL instead; finish with the command shown below.\n";
+    }
+  }
   CancelOnSigint cancel_guard;
 
   app::ProviderAuth pa(ctx, **plugin);
