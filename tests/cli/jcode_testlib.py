@@ -42,7 +42,8 @@ class JcodeTestCase(unittest.TestCase):
             args.append("--auto-approve")
         if self.fixtures:
             args += ["--fixtures", FIXTURES]
-        self.emu = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.emu = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    text=True)
         line = self.emu.stdout.readline().strip()
         self.assertTrue(line.startswith("listening http://127.0.0.1:"), line)
         self.emu_url = line.split(" ", 1)[1]
@@ -84,7 +85,9 @@ class JcodeTestCase(unittest.TestCase):
         return env
 
     def jcode(self, *args, env=None, input=None, check=None, cwd=None):
-        p = subprocess.run([JCODE, *args], env=env or self.env(), input=input, capture_output=True,
+        # No input given: stdin is /dev/null, never whatever the test runner was started with.
+        stdin = subprocess.DEVNULL if input is None else None
+        p = subprocess.run([JCODE, *args], env=env or self.env(), input=input, stdin=stdin, capture_output=True,
                            text=True, timeout=TIMEOUT, cwd=cwd or self.work)
         if check is not None:
             self.assertEqual(p.returncode, check, f"jcode {' '.join(args)}\nstdout: {p.stdout}\nstderr: {p.stderr}")

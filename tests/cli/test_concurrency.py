@@ -19,7 +19,7 @@ class ConcurrentRefresh(JcodeTestCase):
         self.control("expire-access-tokens", {"provider": "claude"})
         before = self.control("counters")["POST /platform.claude.com/v1/oauth/token"]["count"]
         procs = [subprocess.Popen([JCODE, "--provider", "claude", "run", "Reply with exactly RUN_OK"], env=self.env(),
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(RUNS)]
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(RUNS)]
         results = [p.communicate(timeout=TIMEOUT) + (p.returncode,) for p in procs]
         for out, err, rc in results:
             self.assertEqual(rc, 0, err)

@@ -10,6 +10,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -32,7 +36,21 @@ std::string version_text() {
 
 }  // namespace
 
+// A process started with stdin/stdout/stderr closed would hand those numbers to the next
+// file it opens (a credential file, a lock, a socket) and later write output into it.
+static void ensure_standard_fds() {
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    int null_fd = ::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+    if (null_fd >= 0 && null_fd != fd) {
+      ::dup2(null_fd, fd);
+      ::close(null_fd);
+    }
+  }
+}
+
 int main(int argc, char** argv) {
+  ensure_standard_fds();
   GlobalOptions global;
   CLI::App app{"jcode: log in to LLM providers and talk to them.", "jcode"};
   app.set_version_flag("--version", version_text());
