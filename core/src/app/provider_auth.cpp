@@ -149,22 +149,11 @@ Result<bool> ProviderAuth::remove(const model::SourceDecl& source) {
 }
 
 Result<std::optional<model::Credential>> ProviderAuth::load(const model::SourceDecl& source) {
-  if (source.kind == model::SourceKind::app_env_file) {
-    auto v = store().read_env_value(source);
-    if (!v) return v.error();
-    if (!*v || (*v)->empty()) return std::optional<model::Credential>{};
-    auto c = plugin_.call_parse(source, **v);
-    if (!c) {
-      if (c.status() == JCODE_E_DECLINE) return std::optional<model::Credential>{};
-      return c.error();
-    }
-    c->source_id = source.id;
-    return std::optional<model::Credential>(*c);
-  }
-  auto current = store().read(source);
-  if (!current) return current.error();
-  if (!*current) return std::optional<model::Credential>{};
-  auto c = plugin_.call_parse(source, **current);
+  // An env-file source's content is its key's value; a jcode file's, the whole file.
+  auto content = source.kind == model::SourceKind::app_env_file ? store().read_env_value(source) : store().read(source);
+  if (!content) return content.error();
+  if (!*content || (*content)->empty()) return std::optional<model::Credential>{};
+  auto c = plugin_.call_parse(source, **content);
   if (!c) {
     if (c.status() == JCODE_E_DECLINE) return std::optional<model::Credential>{};
     return c.error();

@@ -151,7 +151,7 @@ Report test_one(Context& ctx, const std::string& id, const AuthTestOptions& opt,
   }
   if (opt.no_smoke) return rep;
 
-  auto selected = select_named_provider(ctx, id, explicit_choice);
+  auto selected = select_named_provider(ctx, id, explicit_choice, found);
   if (!selected) {
     rep.add({"provider_smoke", false, false, selected.error().message});
     return rep;

@@ -33,25 +33,23 @@ int cmd_auth_status(Context& ctx) {
   for (const auto& p : (*reg)->plugins()) {
     const auto& info = p->info();
     if (info.sources.empty()) continue;
-    auto inst = (*reg)->instance(info.id);
-    if (!inst) {
+    auto failed = [&](const Error& e) {
       auth::ProviderStatus s;
       s.provider = info.id;
       s.display_name = info.display_name;
       s.status = "not_configured";
-      s.action = inst.error().message;
+      s.action = e.message;
       rows.push_back(std::move(s));
+    };
+    auto inst = (*reg)->instance(info.id);
+    if (!inst) {
+      failed(inst.error());
       continue;
     }
     app::ProviderAuth pa(ctx, **inst);
     auto d = pa.discover(false, false, /*probe_only=*/true);
     if (!d) {
-      auth::ProviderStatus s;
-      s.provider = info.id;
-      s.display_name = info.display_name;
-      s.status = "not_configured";
-      s.action = d.error().message;
-      rows.push_back(std::move(s));
+      failed(d.error());
       continue;
     }
     rows.push_back(auth::summarize_status(info.id, info.display_name, *d, ctx.services().now_ms(info.id)));

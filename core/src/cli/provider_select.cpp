@@ -5,7 +5,6 @@
 
 #include <jcode/auth/refresh.hpp>
 
-#include <cstdlib>
 #include <mutex>
 
 namespace jcode::cli {
@@ -15,7 +14,8 @@ bool claude_cli_mode(const Context& ctx, const std::string& id) {
   return v && *v == "1";
 }
 
-Result<SelectedProvider> select_named_provider(Context& ctx, const std::string& id, bool explicit_choice) {
+Result<SelectedProvider> select_named_provider(Context& ctx, const std::string& id, bool explicit_choice,
+                                               std::optional<auth::Discovered> found) {
   auto reg = ctx.registry();
   if (!reg) return reg.error();
   auto plugin = (*reg)->instance(id);
@@ -25,8 +25,11 @@ Result<SelectedProvider> select_named_provider(Context& ctx, const std::string& 
   if ((*plugin)->info().sources.empty() || claude_cli_mode(ctx, id)) return out;
 
   auto pa = std::make_shared<app::ProviderAuth>(ctx, **plugin);
-  auto found = pa->acquire(explicit_choice, /*allow_prompt=*/true);
-  if (!found) return found.error();
+  if (!found) {
+    auto f = pa->acquire(explicit_choice, /*allow_prompt=*/true);
+    if (!f) return f.error();
+    found = std::move(*f);
+  }
   out.source_label = found->source.label;
   out.source_path = found->where;
   struct State {
@@ -77,7 +80,7 @@ Result<SelectedProvider> select_provider(Context& ctx) {
     if (!inst) continue;
     app::ProviderAuth pa(ctx, **inst);
     auto found = pa.acquire(false, /*allow_prompt=*/false);
-    if (found) return select_named_provider(ctx, p->id(), false);
+    if (found) return select_named_provider(ctx, p->id(), false, std::move(*found));
   }
   return Error{JCODE_E_AUTH_REQUIRED,
                "no provider has usable credentials; log in with `jcode login --provider <id>` or name one with --provider"};

@@ -6,10 +6,12 @@
 #include "context.hpp"
 
 #include <jcode/agent/run.hpp>
+#include <jcode/auth/discovery.hpp>
 #include <jcode/error.hpp>
 #include <jcode/plugins/registry.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace jcode::cli {
@@ -27,7 +29,9 @@ Result<SelectedProvider> select_provider(Context& ctx);
 // --provider claude-subprocess): the claude plugin then uses the CLI's own login.
 bool claude_cli_mode(const Context& ctx, const std::string& id);
 
-// Selection for one named plugin (auth-test loops over several).
-Result<SelectedProvider> select_named_provider(Context& ctx, const std::string& id, bool explicit_choice);
+// Selection for one named plugin (auth-test loops over several). `found`: a credential the
+// caller already discovered for it, so the sources are not walked (or consent asked) twice.
+Result<SelectedProvider> select_named_provider(Context& ctx, const std::string& id, bool explicit_choice,
+                                               std::optional<auth::Discovered> found = std::nullopt);
 
 }  // namespace jcode::cli
