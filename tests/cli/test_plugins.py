@@ -56,8 +56,18 @@ class PluginsList(JcodeTestCase):
                          ["jcode_claude_auth", "claude_code_credentials", "opencode_auth_json", "pi_auth_json"])
 
     def test_plain_http_endpoint_override_is_refused(self):
-        r = self.jcode("plugins", "info", "claude", env=self.env(JCODE_ENDPOINT_CLAUDE_TOKEN="http://example.com/token"))
-        self.assertIn("JCODE_ENDPOINT_CLAUDE_TOKEN", r.stdout + r.stderr)
+        env = self.env(JCODE_ENDPOINT_CLAUDE_TOKEN="http://example.com/token")
+        r = self.jcode("plugins", "info", "claude", env=env)
+        out = r.stdout + r.stderr
+        self.assertIn("JCODE_ENDPOINT_CLAUDE_TOKEN", out)
+        self.assertIn("plain http", out)
+        self.assertNotIn("= http://example.com", out)
+        # A command that needs the endpoint fails, naming the setting; nothing is sent there.
+        bad = self.env(JCODE_ENDPOINT_CLAUDE_AUTHORIZE="http://example.com/authorize")
+        r = self.jcode("login", "--provider", "claude", "--print-auth-url", env=bad)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("JCODE_ENDPOINT_CLAUDE_AUTHORIZE", r.stderr)
+        self.assertFalse(os.path.exists(self.jcode_path("pending-login", "claude.json")))
 
     def test_disable_in_config(self):
         os.makedirs(self.jcode_path())
