@@ -9,6 +9,8 @@ find_package(simdjson REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(doctest REQUIRED)
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
+# The grep tool: a linear-time regex engine, so no pattern can hang a run (Debian libre2-dev).
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
 # cpp-httplib is used by the emulator and the loopback callback listener.
 find_path(HTTPLIB_INCLUDE_DIR httplib.h REQUIRED)

@@ -62,18 +62,40 @@ class AuthTrust(JcodeTestCase):
         self.jcode("auth", "trust", "revoke", "claude_code_credentials", f, check=0)
         self.assertEqual(json.loads(self.jcode("--json", "auth", "trust", "list", check=0).stdout), [])
 
-    def test_rewriting_a_commented_config_warns(self):
+    def test_trust_edits_config_in_place(self):
         os.makedirs(self.jcode_path())
+        original = ("# my settings\n[provider]\ndefault_provider = \"claude\"  # keep\n\n"
+                    "[auth]\n# approved by hand\ntrusted_external_sources = []\n\n[http]\nconnect_timeout_secs = 7\n")
         with open(self.jcode_path("config.toml"), "w") as fh:
-            fh.write("# my settings\n[provider]\ndefault_provider = \"claude\"\n")
+            fh.write(original)
         f = os.path.join(self.home, "creds.json")
         with open(f, "w") as fh:
             fh.write("{}")
         r = self.jcode("auth", "trust", "add", "claude_code_credentials", f, check=0)
-        self.assertIn("has comments", r.stderr)
+        self.assertNotIn("comments", r.stderr)
         with open(self.jcode_path("config.toml")) as fh:
             text = fh.read()
-        self.assertIn("default_provider", text, "other keys survive the rewrite")
+        entry = "claude_code_credentials|" + os.path.realpath(f).lower()
+        # Every original line is still there, in order; one line was added under [auth].
+        self.assertEqual([l for l in text.splitlines() if "trusted_external_source_paths" not in l],
+                         original.splitlines())
+        self.assertIn('trusted_external_source_paths = ["' + entry + '"]', text)
+        self.jcode("auth", "trust", "add", "gemini_cli", check=0)
+        with open(self.jcode_path("config.toml")) as fh:
+            text = fh.read()
+        self.assertIn('trusted_external_sources = ["gemini_cli"]', text)
+        self.assertIn("# approved by hand", text)
+        self.assertIn("connect_timeout_secs = 7", text)
+
+    def test_dotted_keys_survive_a_trust_change(self):
+        os.makedirs(self.jcode_path())
+        with open(self.jcode_path("config.toml"), "w") as fh:
+            fh.write("# top\nhttp.connect_timeout_secs = 5\n")
+        self.jcode("auth", "trust", "add", "gemini_cli", check=0)
+        with open(self.jcode_path("config.toml")) as fh:
+            text = fh.read()
+        self.assertTrue(text.startswith("# top\nhttp.connect_timeout_secs = 5\n"), text)
+        self.assertIn("[auth]\ntrusted_external_sources = [\"gemini_cli\"]", text)
 
     def test_symlink_is_refused(self):
         real = os.path.join(self.tmp, "real.json")

@@ -183,9 +183,9 @@ TEST_CASE("config: save round-trips every key, writes 0600 atomically") {
   CHECK(again->plugin_value("gemini", "dotted.key") == "quoted");
   const auto text = slurp(file);
   CHECK(text.find("\"openai.token\"") != std::string::npos);
-  CHECK(text.find("# my settings") == std::string::npos);  // documented: comments are lost
+  CHECK(text.find("# my settings") != std::string::npos);  // nothing changed: the text is kept
   CHECK(c->had_comments());
-  CHECK(!again->had_comments());
+  CHECK(again->had_comments());
 }
 
 TEST_CASE("config: provider profiles and default provider") {
@@ -269,4 +269,37 @@ TEST_CASE("config: default path is <jcode home>/config.toml") {
   CHECK(*Config::default_path(env) == "/home/u/.jcode/config.toml");
   env.set("JCODE_HOME", "/j");
   CHECK(*Config::default_path(env) == "/j/config.toml");
+}
+
+TEST_CASE("config: a trust change edits the text in place and keeps comments, order and dotted keys") {
+  MapEnv env;
+  const std::string text =
+      "# mine\n[provider]\ndefault_provider = \"claude\" # why\n\n[auth]\n# hand-approved\n"
+      "trusted_external_sources = [ \"a\" ]   # trailing\n\n[http]\nconnect_timeout_secs = 7\n";
+  auto c = Config::parse(text, "/tmp/x/config.toml", env);
+  REQUIRE(c.ok());
+  c->add_trusted_source("b");
+  auto edited = c->edited_text();
+  REQUIRE(edited.has_value());
+  CHECK(*edited ==
+        "# mine\n[provider]\ndefault_provider = \"claude\" # why\n\n[auth]\n# hand-approved\n"
+        "trusted_external_sources = [\"a\", \"b\"]   # trailing\n\n[http]\nconnect_timeout_secs = 7\n");
+  c->add_trusted_source_path("s", "/p");
+  edited = c->edited_text();
+  REQUIRE(edited.has_value());
+  CHECK(edited->find("[auth]\ntrusted_external_source_paths = [\"s|/p\"]\n# hand-approved\n") != std::string::npos);
+  CHECK(c->save_keeps_text());
+
+  // No [auth] table: one is appended; dotted keys elsewhere stay as written.
+  auto d = Config::parse("http.connect_timeout_secs = 5\n", "/tmp/x/config.toml", env);
+  REQUIRE(d.ok());
+  d->add_trusted_source("g");
+  REQUIRE(d->edited_text().has_value());
+  CHECK(*d->edited_text() == "http.connect_timeout_secs = 5\n\n[auth]\ntrusted_external_sources = [\"g\"]\n");
+
+  // [auth] defined only by dotted keys: no local edit is possible, the caller is told.
+  auto e = Config::parse("auth.trusted_external_sources = [\"a\"]\n", "/tmp/x/config.toml", env);
+  REQUIRE(e.ok());
+  e->add_trusted_source_path("s", "/p");
+  CHECK(!e->save_keeps_text());
 }

@@ -320,3 +320,35 @@ TEST_CASE("open_external_readonly refuses symlinks, FIFOs, dirs, world-writable 
     CHECK(ro.error().message.find("owned by uid 4242") != std::string::npos);
   }
 }
+
+TEST_CASE("fs: probe_write proves a save can succeed and leaves nothing behind") {
+  TempDir t;
+  const auto target = t.path / "auth.json";
+  CHECK(jcode::fs::probe_write(target, 4096).ok());
+  CHECK(std::distance(stdfs::directory_iterator(t.path), stdfs::directory_iterator{}) == 0);
+  ::chmod(t.path.c_str(), 0777);
+  auto st = jcode::fs::probe_write(target, 10);
+  CHECK(!st.ok());
+  CHECK(st.error().message.find("writable by other users") != std::string::npos);
+  ::chmod(t.path.c_str(), 0700);
+}
+
+TEST_CASE("fs: read_private_file refuses links and foreign files, tightens loose modes") {
+  TempDir t;
+  const auto f = t.path / "auth.json";
+  { std::ofstream(f) << "{}"; }
+  ::chmod(f.c_str(), 0644);
+  std::vector<std::string> warnings;
+  auto r = jcode::fs::read_private_file(f, &warnings);
+  REQUIRE(r.ok());
+  CHECK(*r == "{}");
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].find("mode 0644") != std::string::npos);
+  CHECK(mode_of(f) == 0600);
+  const auto link = t.path / "link.json";
+  stdfs::create_symlink(f, link);
+  auto l = jcode::fs::read_private_file(link, nullptr);
+  REQUIRE(!l.ok());
+  CHECK(l.error().message.find("symbolic link") != std::string::npos);
+  CHECK(jcode::fs::read_private_file(t.path / "none.json", nullptr).status() == JCODE_E_NOT_FOUND);
+}

@@ -414,6 +414,14 @@ TEST_CASE("tools: grep is bounded in matches and line length") {
   out = w.ok("grep", {{"pattern", "a+"}, {"path", "long.txt"}});
   CHECK(out.content.size() < 1000);
   CHECK(contains(out.content, "long.txt:1:aaaa"));
+
+  // Catastrophic backtracking for a backtracking engine (minutes for 40 characters); linear here.
+  spit(w.root / "evil.txt", std::string(40, 'a') + "!\n" + std::string(1500, 'a') + "!\n");
+  out = w.ok("grep", {{"pattern", "^(a+)+$"}, {"path", "evil.txt"}});
+  CHECK(contains(out.content, "no matches"));
+  auto back = w.run("grep", {{"pattern", "(a)\\1"}});
+  CHECK(back.status() == JCODE_E_INVALID_ARG);
+  CHECK(contains(back.error().message, "RE2 syntax"));
 }
 
 TEST_CASE("tools: task needs a sub-agent runner") {

@@ -120,9 +120,36 @@ Status ProviderAuth::save(const model::SourceDecl& source, const model::Credenti
     return Error{JCODE_E_DENIED, "refusing to write " + source.label + ": it is not jcode's own file"};
   auto current = store().read(source);
   if (!current) return current.error();
+  if (auto st = check_parseable(source, *current); !st) return st;
   auto bytes = plugin_.call_serialize(source, current->value_or(""), &cred);
   if (!bytes) return bytes.error();
   return store().write(source, *bytes);
+}
+
+Status ProviderAuth::check_parseable(const model::SourceDecl& source, const std::optional<std::string>& content) {
+  if (!content || content->empty()) return {};
+  auto parsed = plugin_.call_parse(source, *content);
+  if (parsed || parsed.status() == JCODE_E_DECLINE) return {};
+  auto path = store().path_of(source);
+  return Error{JCODE_E_PROTOCOL, (path ? path->string() : source.location) + " cannot be read as " + info().display_name +
+                                     " credentials (" + parsed.error().message +
+                                     "). jcode will not overwrite it: repair it, or move it aside and run `jcode login "
+                                     "--provider " + info().id + "` again."};
+}
+
+Status ProviderAuth::check_saveable(const model::SourceDecl& source) {
+  if (source.kind == model::SourceKind::app_env_file) {
+    auto v = store().read_env_value(source);
+    if (!v) return v.error();
+    return store().check_writable(source, 64 * 1024);
+  }
+  if (source.kind != model::SourceKind::jcode_file)
+    return Error{JCODE_E_DENIED, "refusing to write " + source.label + ": it is not jcode's own file"};
+  auto current = store().read(source);
+  if (!current) return current.error();
+  if (auto st = check_parseable(source, *current); !st) return st;
+  // Room for the file as it is plus a generous new entry (tokens, id_token, profile).
+  return store().check_writable(source, (*current ? (*current)->size() : 0) + 16 * 1024);
 }
 
 Result<bool> ProviderAuth::remove(const model::SourceDecl& source) {
@@ -181,6 +208,7 @@ Result<auth::RefreshResult> ProviderAuth::refresh(const model::SourceDecl& sourc
   if (source.kind == model::SourceKind::jcode_file) {
     t.load = [this, source]() { return load(source); };
     t.save = [this, source](const model::Credential& c) { return save(source, c); };
+    t.check_save = [this, source]() { return check_saveable(source); };
   } else {
     t.external = true;
     t.external_label = source.label;

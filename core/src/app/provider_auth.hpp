@@ -49,6 +49,10 @@ class ProviderAuth {
   // Stores cred in an own JCODE_FILE source (through the plugin's serialize, keeping what
   // else the file holds) or, for an APP_ENV_FILE source, its key's value.
   Status save(const model::SourceDecl& source, const model::Credential& cred);
+  // Whether save() to `source` can succeed now: the current file is readable and not corrupt
+  // (a corrupt own file is never overwritten) and the directory and disk take a new copy.
+  // Checked before a step that cannot be taken back: redeeming a code, spending a refresh token.
+  Status check_saveable(const model::SourceDecl& source);
   // Removes the active credential from an own source; true when there was one.
   Result<bool> remove(const model::SourceDecl& source);
   // Reads an own source and parses it; nullopt when absent or the plugin declines.
@@ -68,6 +72,7 @@ class ProviderAuth {
   auth::CredentialStore& store();
 
  private:
+  Status check_parseable(const model::SourceDecl& source, const std::optional<std::string>& content);
   cli::Context& ctx_;
   plugins::Plugin& plugin_;
   std::optional<auth::CredentialStore> store_;

@@ -1,10 +1,21 @@
 #include <jcode/auth/consent.hpp>
 #include <jcode/config/config.hpp>
+#include <jcode/log/log.hpp>
 #include <jcode/paths/paths.hpp>
 
 #include <sys/stat.h>
 
 namespace jcode::auth {
+
+namespace {
+// The user's config.toml is edited in place; only when that cannot be done is it re-rendered,
+// and then the loss of comments is said before the write.
+Status save_config(const config::Config& cfg) {
+  if (!cfg.save_keeps_text() && cfg.had_comments())
+    log::warn(cfg.path().string() + " is rewritten without its comments (this change could not be made in place)");
+  return cfg.save();
+}
+}  // namespace
 
 namespace {
 
@@ -69,7 +80,7 @@ Result<std::filesystem::path> Consent::trust(std::string_view source_id, const s
   auto cfg = config::Config::load(config_path_, env_);
   if (!cfg) return cfg.error();
   cfg->add_trusted_source_path(source_id, canonical.string());
-  if (auto st = cfg->save(); !st) return st.error();
+  if (auto st = save_config(*cfg); !st) return st.error();
   return canonical;
 }
 
@@ -82,7 +93,7 @@ Result<bool> Consent::revoke(std::string_view source_id, const std::filesystem::
     removed = cfg->remove_trusted_source_path(source_id, std::filesystem::absolute(path, ec).lexically_normal().string());
   }
   if (removed)
-    if (auto st = cfg->save(); !st) return st.error();
+    if (auto st = save_config(*cfg); !st) return st.error();
   return removed;
 }
 
@@ -90,7 +101,7 @@ Status Consent::trust_command(std::string_view source_id) const {
   auto cfg = config::Config::load(config_path_, env_);
   if (!cfg) return cfg.error();
   cfg->add_trusted_source(source_id);
-  return cfg->save();
+  return save_config(*cfg);
 }
 
 Result<bool> Consent::revoke_command(std::string_view source_id) const {
@@ -98,7 +109,7 @@ Result<bool> Consent::revoke_command(std::string_view source_id) const {
   if (!cfg) return cfg.error();
   bool removed = cfg->remove_trusted_source(source_id);
   if (removed)
-    if (auto st = cfg->save(); !st) return st.error();
+    if (auto st = save_config(*cfg); !st) return st.error();
   return removed;
 }
 
@@ -157,7 +168,7 @@ Result<ExternalProbe> Consent::read_external(const model::SourceDecl& s, const C
       auto cfg = config::Config::load(config_path_, env_);
       if (!cfg) return cfg.error();
       cfg->add_trusted_source_path(s.id, probe.path.string());
-      if (auto st = cfg->save(); !st) return st.error();
+      if (auto st = save_config(*cfg); !st) return st.error();
     } else if (req.allow_prompt && req.explicit_provider) {
       return Error{JCODE_E_NONINTERACTIVE,
                    found + ", but jcode will not read them without confirmation. Re-run in an interactive "

@@ -88,8 +88,9 @@ struct LoopbackListener::Impl {
     }
     if (!cb.error.empty()) {
       // Only an error for this attempt ends it; one without our state may be stale.
-      if (!cb.state.empty() && !constant_time_equal(cb.state, *options.expected_state)) {
-        reply(400, "Login not completed", "OAuth state mismatch. Please retry the latest login flow.");
+      // A missing state is unverified too: anyone could request that URL.
+      if (cb.state.empty() || !constant_time_equal(cb.state, *options.expected_state)) {
+        reply(400, "Login not completed", "This error does not carry this login's state and was ignored.");
         return;
       }
       auto st = check_callback(cb, *options.expected_state, PasteInput::callback_url);

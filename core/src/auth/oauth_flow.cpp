@@ -202,8 +202,12 @@ Result<std::string> OAuthFlow::complete(std::string_view input, std::string_view
   if (!params) return Error{params.error().status, std::string(from_flag) + ": " + params.error().message};
   PasteInput allowed = kind == "callback_url" ? PasteInput::callback_url : PasteInput::any;
   if (state.empty() && params->state.empty()) allowed = PasteInput::any;
+  if (!params->error.empty() && (state.empty() || params->state.empty() || !constant_time_equal(params->state, state)))
+    return Error{JCODE_E_INVALID_ARG, std::string(from_flag) + ": the input reports an error (" + params->error +
+                                          ") without this login's state, so it cannot be verified and was ignored; "
+                                          "the pending login is kept: finish it with " + resume_command()};
   if (auto st = check_callback(*params, state, allowed); !st) {
-    if (!params->error.empty()) (void)ctx_.pending->erase(ctx_.provider);
+    if (!params->error.empty()) (void)ctx_.pending->erase(ctx_.provider);  // verified: this attempt is over
     return Error{st.error().status, std::string(from_flag) + ": " + st.error().message};
   }
   // Single use: the state is gone before the code is redeemed, so a replay cannot redeem it.

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <thread>
 
 namespace jcode::auth {
 
@@ -175,6 +176,15 @@ Result<RefreshResult> RefreshCoordinator::refresh_locked(const RefreshTarget& t,
     return Error{JCODE_E_AUTH_REQUIRED, "The " + display_of(t) + " login was rejected by the server earlier and is no "
                                             "longer valid. Run " + login_command(t) + " to log in again."};
 
+  // Spending the refresh token cannot be undone: first prove its successor can be saved.
+  if (t.save && t.check_save) {
+    if (auto st = t.check_save(); !st)
+      return Error{st.error().status, "not refreshing the " + display_of(t) + " login: the new tokens could not be saved (" +
+                                          st.error().message + "). The saved login is unchanged and still valid; fix that, "
+                                          "then retry."};
+  }
+  log::add_secret(t.client_secret);
+
   Params p{{"grant_type", "refresh_token"}, {"refresh_token", base.refresh_token}, {"client_id", t.client_id}};
   if (!t.client_secret.empty()) p.emplace_back("client_secret", t.client_secret);
   if (!t.refresh_scopes.empty()) p.emplace_back("scope", t.refresh_scopes);
@@ -187,7 +197,7 @@ Result<RefreshResult> RefreshCoordinator::refresh_locked(const RefreshTarget& t,
   if (!reply) {
     (void)record(key, [&](RefreshStateEntry& e) {
       e.last_attempt_ms = now;
-      e.last_error = reply.error().message.substr(0, 240);
+      e.last_error = log::redact(reply.error().message).substr(0, 240);
     });
     return reply.error();
   }
@@ -196,7 +206,7 @@ Result<RefreshResult> RefreshCoordinator::refresh_locked(const RefreshTarget& t,
     const bool permanent = is_permanent_rejection(*reply);
     (void)record(key, [&](RefreshStateEntry& e) {
       e.last_attempt_ms = now;
-      e.last_error = err.message.substr(0, 240);
+      e.last_error = log::redact(err.message).substr(0, 240);
       if (permanent) e.rejected_refresh_fingerprint = fp;
     });
     if (permanent)
@@ -210,7 +220,14 @@ Result<RefreshResult> RefreshCoordinator::refresh_locked(const RefreshTarget& t,
   for (const auto* secret : {&mapped->access_token, &mapped->refresh_token, &mapped->id_token}) log::add_secret(*secret);
   if (t.save) {
     // The old refresh token is spent: the new one must be on disk before anything uses it.
-    if (auto st = t.save(*mapped); !st)
+    // check_save passed a moment ago, so a failure here is transient (a race for space, an
+    // interrupted call): try again before giving up on the only copy of the new grant.
+    Status st = t.save(*mapped);
+    for (int attempt = 1; !st && attempt < 4; ++attempt) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt * attempt));
+      st = t.save(*mapped);
+    }
+    if (!st)
       return Error{st.error().status, "the " + display_of(t) + " token was refreshed but could not be saved (" +
                                           st.error().message + "); run " + login_command(t) + " if it keeps failing."};
   }

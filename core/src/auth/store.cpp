@@ -1,5 +1,6 @@
 #include <jcode/auth/store.hpp>
 #include <jcode/fs/fs.hpp>
+#include <jcode/log/log.hpp>
 #include <jcode/paths/paths.hpp>
 
 #include <nlohmann/json.hpp>
@@ -47,7 +48,9 @@ Result<std::filesystem::path> CredentialStore::path_of(const model::SourceDecl& 
 Result<std::optional<std::string>> CredentialStore::read(const model::SourceDecl& s) const {
   auto path = path_of(s);
   if (!path) return path.error();
-  auto text = fs::read_file(*path);
+  std::vector<std::string> warnings;
+  auto text = fs::read_private_file(*path, &warnings);
+  for (const auto& w : warnings) log::warn(w);
   if (!text) {
     if (text.status() == JCODE_E_NOT_FOUND) return std::optional<std::string>{};
     return text.error();
@@ -71,6 +74,13 @@ Status CredentialStore::write(const model::SourceDecl& s, std::string_view conte
   if (!path) return path.error();
   if (auto st = fs::ensure_private_dir(path->parent_path()); !st) return st;
   return fs::atomic_write(*path, content, 0600);
+}
+
+Status CredentialStore::check_writable(const model::SourceDecl& s, std::size_t bytes) const {
+  auto path = path_of(s);
+  if (!path) return path.error();
+  // The new file is written beside the old one before the rename: room for both.
+  return fs::probe_write(*path, bytes);
 }
 
 Status CredentialStore::remove(const model::SourceDecl& s) const {

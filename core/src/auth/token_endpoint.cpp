@@ -1,4 +1,5 @@
 #include <jcode/auth/token_endpoint.hpp>
+#include <jcode/log/log.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -91,7 +92,9 @@ bool is_permanent_rejection(const TokenReply& r) {
 Error token_error(const TokenReply& r, std::string_view what) {
   std::string msg = std::string(what) + " failed (HTTP " + std::to_string(r.status) + ")";
   if (!r.error.empty()) msg += ": " + r.error;
-  if (!r.error_description.empty()) msg += ": " + r.error_description.substr(0, 240);
+  // Redacted before it is cut: a cut through an echoed token would leave a fragment no rule
+  // recognises.
+  if (!r.error_description.empty()) msg += ": " + log::redact(r.error_description).substr(0, 240);
   int32_t status = JCODE_E_PROTOCOL;
   if (is_permanent_rejection(r))
     status = JCODE_E_AUTH_REQUIRED;

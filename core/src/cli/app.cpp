@@ -145,7 +145,7 @@ int main(int argc, char** argv) {
   RunOptions run;
   std::string allow_tools;
   auto* run_cmd = app.add_subcommand("run", "Send one prompt; the model may call jcode's tools");
-  run_cmd->add_option("prompt", run.prompt, "The prompt")->required();
+  run_cmd->add_option("prompt", run.prompt, "The prompt; - (or none, with stdin not a terminal) reads it from stdin");
   run_cmd->add_flag("--ndjson", run.ndjson, "One JSON event per line");
   run_cmd->add_option("--allow-tools", allow_tools,
                       "Tools that may run without asking (comma list: bash,write,edit,todowrite,task or *)");
@@ -173,7 +173,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "jcode: " << e.what() << "\n" << "Run 'jcode --help' for usage.\n";
+    std::cerr << "jcode: " << log::for_terminal(e.what()) << "\n" << "Run 'jcode --help' for usage.\n";
     return exit_usage;
   }
   if (!action) return exit_usage;

@@ -5,6 +5,7 @@
 #include <jcode/auth/consent.hpp>
 #include <jcode/cli/exit_codes.hpp>
 #include <jcode/config/config.hpp>
+#include <jcode/log/log.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -16,12 +17,6 @@ int cmd_auth_trust(Context& ctx, const TrustOptions& opt) {
   auto cfg_path = config::Config::default_path(ctx.env());
   if (!cfg_path) return ctx.fail(cfg_path.error());
   auth::Consent consent(*cfg_path, ctx.env());
-  if (opt.action != "list") {
-    // toml++ keeps no comments: say so before a rewrite drops the user's.
-    if (auto cfg = ctx.config(); cfg && (*cfg)->had_comments())
-      std::cerr << "jcode: warning: " << cfg_path->string()
-                << " has comments; saving the trust change rewrites the file without them\n";
-  }
   if (opt.action == "list") {
     auto entries = consent.list();
     if (!entries) return ctx.fail(entries.error());
@@ -105,8 +100,8 @@ int cmd_auth_refresh(Context& ctx, const AuthRefreshOptions& opt) {
     j["expires_at_ms"] = r->credential.expires_at_ms ? nlohmann::json(r->credential.expires_at_ms) : nlohmann::json();
     std::cout << j.dump() << "\n";
   } else {
-    std::cerr << (r->adopted ? "Adopted a token another jcode process had just refreshed" : "Refreshed")
-              << " the " << pa.info().display_name << " login.\n";
+    if (r->adopted) log::info("another jcode process had just refreshed the " + pa.info().display_name + " login; using its tokens");
+    std::cerr << "Refreshed the " << pa.info().display_name << " login.\n";
   }
   return exit_ok;
 }

@@ -10,6 +10,8 @@
 #include <jcode/auth/refresh.hpp>
 #include <jcode/cli/exit_codes.hpp>
 #include <jcode/fs/fs.hpp>
+#include <jcode/log/log.hpp>
+#include <jcode/paths/paths.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -245,13 +247,51 @@ void record(Context& ctx, const Report& r) {
   }
   doc[r.provider] = {{"checked_at_ms", ctx.services().now_ms(r.provider)}, {"success", r.success()},
                      {"provider_smoke_ok", smoke}, {"tool_smoke_ok", tool}, {"summary", summary.substr(0, 240)}};
-  if (auto st = fs::ensure_private_dir(*home); !st) return;
-  (void)fs::atomic_write(path, doc.dump(2) + "\n");
+  Status st = fs::ensure_private_dir(*home);
+  if (st) st = fs::atomic_write(path, doc.dump(2) + "\n");
+  if (!st) log::warn("the result was not recorded in " + path.string() + ": " + st.error().message);
+}
+
+// --output takes a report file, nothing else: not jcode's own files (a login would be
+// destroyed), not another tool's file, not a directory that does not exist yet.
+Status check_output_path(const std::string& out, const paths::Env& env) {
+  namespace stdfs = std::filesystem;
+  if (out.empty()) return Error{JCODE_E_INVALID_ARG, "--output is empty; name the file to write the JSON report to"};
+  stdfs::path p(out);
+  std::error_code ec;
+  stdfs::path parent = p.parent_path().empty() ? stdfs::path(".") : p.parent_path();
+  if (p.filename().empty() || p.filename() == "." || p.filename() == "..")
+    return Error{JCODE_E_INVALID_ARG, "--output " + out + ": not a file name"};
+  if (!stdfs::is_directory(parent, ec))
+    return Error{JCODE_E_INVALID_ARG, "--output " + out + ": the directory " + parent.string() +
+                                          " does not exist (jcode does not create it); create it first or pick another path"};
+  const stdfs::path target = stdfs::weakly_canonical(p, ec);
+  for (auto dir : {paths::jcode_home(env), paths::app_config_dir(env)}) {
+    if (!dir) continue;
+    const stdfs::path d = stdfs::weakly_canonical(*dir, ec);
+    auto rel = target.lexically_relative(d);
+    if (!rel.empty() && *rel.begin() != "..")
+      return Error{JCODE_E_INVALID_ARG, "--output " + out + " is inside " + dir->string() +
+                                            ", where jcode keeps its logins and settings; write the report elsewhere"};
+  }
+  if (stdfs::exists(stdfs::symlink_status(p, ec))) {
+    // Only a previous report (a JSON array of provider results) may be replaced.
+    auto text = fs::read_file(p, 1 << 20);
+    auto j = text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json();
+    bool report = j.is_array();
+    for (const auto& r : j) report = report && r.is_object() && r.contains("provider") && r.contains("steps");
+    if (!report || stdfs::is_symlink(stdfs::symlink_status(p, ec)))
+      return Error{JCODE_E_INVALID_ARG, "--output " + out + " exists and is not an earlier auth-test report; "
+                                            "refusing to overwrite it (pick a new file name)"};
+  }
+  return {};
 }
 
 }  // namespace
 
 int cmd_auth_test(Context& ctx, const AuthTestOptions& opt) {
+  if (opt.output)
+    if (auto st = check_output_path(*opt.output, ctx.env()); !st) return ctx.fail(st.error());
   std::vector<std::string> ids;
   bool explicit_choice = !ctx.global().provider.empty();
   if (opt.all_configured || ctx.global().provider.empty()) {
@@ -278,8 +318,8 @@ int cmd_auth_test(Context& ctx, const AuthTestOptions& opt) {
   nlohmann::json all = nlohmann::json::array();
   for (const auto& r : reports) all.push_back(r.to_json());
   if (ctx.global().json) std::cout << all.dump(2) << "\n";
-  if (!opt.output.empty()) {
-    if (auto st = fs::atomic_write(opt.output, all.dump(2) + "\n", 0644); !st) return ctx.fail(st.error());
+  if (opt.output) {
+    if (auto st = fs::atomic_write(*opt.output, all.dump(2) + "\n", 0644); !st) return ctx.fail(st.error());
   }
   for (const auto& r : reports)
     if (!r.success()) return exit_failure;

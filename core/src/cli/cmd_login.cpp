@@ -48,6 +48,9 @@ Result<std::string> value_or_stdin(const std::string& value, std::string_view fl
 }
 
 Result<std::string> choose_provider(Context& ctx, plugins::Registry& reg, const LoginOptions& opt) {
+  if (!opt.provider.empty() && !ctx.global().provider.empty() && opt.provider != ctx.global().provider)
+    return Error{JCODE_E_INVALID_ARG, "two providers were named (" + opt.provider + " and --provider " +
+                                          ctx.global().provider + "); name one"};
   if (!opt.provider.empty()) return opt.provider;
   if (!ctx.global().provider.empty()) return ctx.global().provider;
   std::vector<std::string> ids;
@@ -89,6 +92,13 @@ int cmd_login(Context& ctx, const LoginOptions& opt) {
   const plugins::PluginInfo& info = (*plugin)->info();
   if (!info.login) return ctx.fail(Error{JCODE_E_NOT_SUPPORTED, info.display_name + " has no login flow"});
 
+  // The finishing flags resume a login; they never start a new one.
+  if (opt.callback_url && opt.auth_code)
+    return ctx.fail(Error{JCODE_E_INVALID_ARG, "--callback-url and --auth-code both finish a login; give one of them"});
+  if ((opt.callback_url || opt.auth_code) && opt.print_auth_url)
+    return ctx.fail(Error{JCODE_E_INVALID_ARG, "--print-auth-url starts a login and --callback-url/--auth-code finish "
+                                               "one; run them as two commands"});
+
   model::LoginRequest req;
   if (opt.no_browser) req.flags |= JCODE_LOGIN_F_NO_BROWSER;
   if (opt.print_auth_url) req.flags |= JCODE_LOGIN_F_PRINT_AUTH_URL;
@@ -98,12 +108,18 @@ int cmd_login(Context& ctx, const LoginOptions& opt) {
   if (opt.callback_url) {
     auto v = value_or_stdin(*opt.callback_url, "--callback-url");
     if (!v) return ctx.fail(v.error());
+    if (v->find_first_not_of(" \t\r\n") == std::string::npos)
+      return ctx.fail(Error{JCODE_E_INVALID_ARG, "--callback-url is empty; pass the URL the browser was redirected to "
+                                                 "(or - to read it from stdin)"});
     req.callback_url = *v;
     log::add_secret(req.callback_url);
   }
   if (opt.auth_code) {
     auto v = value_or_stdin(*opt.auth_code, "--auth-code");
     if (!v) return ctx.fail(v.error());
+    if (v->find_first_not_of(" \t\r\n") == std::string::npos)
+      return ctx.fail(Error{JCODE_E_INVALID_ARG, "--auth-code is empty; pass the code the provider's page showed "
+                                                 "(or - to read it from stdin)"});
     req.auth_code = *v;
     log::add_secret(req.auth_code);
   }
@@ -136,6 +152,9 @@ int cmd_login(Context& ctx, const LoginOptions& opt) {
   if (!target) return ctx.fail(target.error());
   auto path = pa.store().path_of(*target);
   std::string path_text = path ? path->string() : target->location;
+  // Before the browser or a code exchange: a corrupt file or an unusable directory would
+  // otherwise be found only after the provider's one-time code was spent.
+  if (auto st = pa.check_saveable(*target); !st) return ctx.fail(st.error());
 
   std::optional<model::Credential> cred;
   switch (info.login->method) {

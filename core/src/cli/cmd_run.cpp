@@ -7,12 +7,14 @@
 #include <jcode/agent/run.hpp>
 #include <jcode/auth/io.hpp>
 #include <jcode/cli/exit_codes.hpp>
+#include <jcode/log/log.hpp>
 #include <jcode/tools/tool.hpp>
 #include <jcode/ui/terminal.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <iostream>
+#include <unistd.h>
 
 namespace jcode::cli {
 namespace {
@@ -29,10 +31,36 @@ std::string brief(const nlohmann::json& input) {
   return s.size() > 200 ? s.substr(0, 200) + "…" : s;
 }
 
+// The prompt: the argument, or with "-" (or none, stdin not a terminal) everything on stdin,
+// so long prompts never pass through argv.
+Result<std::string> read_prompt(const RunOptions& opt) {
+  const bool from_stdin = opt.prompt == "-" || (opt.prompt.empty() && ::isatty(STDIN_FILENO) == 0);
+  std::string prompt = opt.prompt;
+  if (from_stdin) {
+    constexpr std::size_t kMax = 16u << 20;
+    prompt.clear();
+    char buf[65536];
+    for (;;) {
+      std::cin.read(buf, sizeof buf);
+      prompt.append(buf, static_cast<std::size_t>(std::cin.gcount()));
+      if (prompt.size() > kMax)
+        return Error{JCODE_E_INVALID_ARG, "the prompt on stdin is larger than 16 MiB; send a shorter one"};
+      if (!std::cin) break;
+    }
+  }
+  if (prompt.find_first_not_of(" \t\r\n") == std::string::npos)
+    return Error{JCODE_E_INVALID_ARG, from_stdin ? "jcode run -: stdin held no prompt (only whitespace or nothing)"
+                                                 : "jcode run needs a prompt: jcode run \"<prompt>\" (or - to read it from stdin)"};
+  return prompt;
+}
+
 }  // namespace
 
-int cmd_run(Context& ctx, const RunOptions& opt) {
-  if (opt.prompt.empty()) return ctx.fail(Error{JCODE_E_INVALID_ARG, "jcode run needs a prompt: jcode run \"<prompt>\""});
+int cmd_run(Context& ctx, const RunOptions& opt_in) {
+  RunOptions opt = opt_in;
+  auto prompt = read_prompt(opt);
+  if (!prompt) return ctx.fail(prompt.error());
+  opt.prompt = std::move(*prompt);
   agent::Options ao;
   if (!opt.allow_tools.empty()) {
     std::string csv;
@@ -61,21 +89,24 @@ int cmd_run(Context& ctx, const RunOptions& opt) {
   const bool json = ctx.global().json;
   const bool ndjson = opt.ndjson;
   auto emit = [&](nlohmann::json j) { std::cout << j.dump() << "\n" << std::flush; };
+  // Model text on a terminal must not drive it (OSC, clear-screen, title sequences): control
+  // characters are shown escaped. A pipe, --json and --ndjson get the text as sent.
+  const bool tty_out = ::isatty(STDOUT_FILENO) != 0;
   agent::Observer ob;
   ob.on_text = [&](std::string_view d) {
     if (ndjson) emit({{"type", "text"}, {"text", d}});
-    else if (!json) std::cout << d << std::flush;
+    else if (!json) std::cout << (tty_out ? log::neutralise_controls(d) : std::string(d)) << std::flush;
   };
   ob.on_thinking = [&](std::string_view d) {
     if (ndjson) emit({{"type", "thinking"}, {"text", d}});
   };
   ob.on_tool_call = [&](const std::string& name, const nlohmann::json& input) {
     if (ndjson) emit({{"type", "tool_call"}, {"name", name}, {"input", input}});
-    else if (!json) std::cerr << "\n[tool] " << name << ": " << brief(input) << "\n";
+    else if (!json) std::cerr << "\n[tool] " << name << ": " << log::for_terminal(brief(input)) << "\n";
   };
   ob.on_tool_result = [&](const std::string& name, const std::string& output, bool is_error) {
     if (ndjson) emit({{"type", "tool_result"}, {"name", name}, {"output", output}, {"is_error", is_error}});
-    else if (!json && is_error) std::cerr << "[tool] " << name << " failed: " << output.substr(0, 500) << "\n";
+    else if (!json && is_error) std::cerr << "[tool] " << name << " failed: " << log::for_terminal(output.substr(0, 500)) << "\n";
   };
   ob.on_model = [&](const std::string& m) {
     if (ndjson) emit({{"type", "model"}, {"model", m}});

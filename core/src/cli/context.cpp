@@ -3,6 +3,7 @@
 #include "../app/services.hpp"
 
 #include <jcode/cli/exit_codes.hpp>
+#include <jcode/log/log.hpp>
 #include <jcode/paths/paths.hpp>
 
 #include <iostream>
@@ -40,9 +41,9 @@ Result<plugins::Registry*> Context::registry() {
   filter.disable = (*cfg)->plugins_disable();
   auto reg = std::make_unique<plugins::Registry>(services());
   auto plan = plugins::search_dirs(plugins::SearchInputs::from_process());
-  for (const auto& w : plan.warnings) std::cerr << "jcode: warning: " << w << "\n";
+  for (const auto& w : plan.warnings) std::cerr << "jcode: warning: " << log::for_terminal(w) << "\n";
   reg->discover(plan.dirs, filter);
-  for (const auto& w : reg->warnings()) std::cerr << "jcode: warning: " << w << "\n";
+  for (const auto& w : reg->warnings()) std::cerr << "jcode: warning: " << log::for_terminal(w) << "\n";
   registry_ = std::move(reg);
   return registry_.get();
 }
@@ -50,7 +51,8 @@ Result<plugins::Registry*> Context::registry() {
 Result<std::filesystem::path> Context::jcode_home() const { return paths::jcode_home(env_); }
 
 int Context::fail(const Error& e) const {
-  std::cerr << "jcode: " << e.message << "\n";
+  // Error messages quote servers, files and arguments: never a secret, never a control byte.
+  std::cerr << "jcode: " << log::for_terminal(e.message) << "\n";
   return exit_code_for(e.status);
 }
 

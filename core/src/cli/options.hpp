@@ -60,7 +60,7 @@ struct AuthTestOptions {
   bool all_configured = false;
   bool no_tool_smoke = false;
   bool no_smoke = false;
-  std::string output;
+  std::optional<std::string> output;
 };
 
 }  // namespace jcode::cli

@@ -177,6 +177,9 @@ toml::table& child_table(toml::table& parent, const std::string& key) {
 
 struct Config::Impl {
   toml::table root;
+  toml::table loaded;       // root as parsed, to tell what a save must change
+  std::string text;         // the file as read: a save edits it rather than re-rendering
+  std::vector<std::pair<std::string, std::string>> dirty;  // (table, key) set since load
   stdfs::path path;
   bool env_trust = false;
   bool had_comments = false;
@@ -195,6 +198,7 @@ struct Config::Impl {
     toml::array arr;
     for (auto& s : items) arr.push_back(std::move(s));
     child_table(root, "auth").insert_or_assign(key, std::move(arr));
+    dirty.emplace_back("auth", key);
   }
 };
 
@@ -232,6 +236,8 @@ Result<Config> Config::parse(std::string_view text, const stdfs::path& path, con
   cfg.impl_->path = path;
   try {
     cfg.impl_->root = toml::parse(text, path.string());
+    cfg.impl_->loaded = cfg.impl_->root;
+    cfg.impl_->text = std::string(text);
   } catch (const toml::parse_error& e) {
     const auto& b = e.source().begin;
     return Error{JCODE_E_INVALID_ARG,
@@ -506,6 +512,90 @@ Status Config::save() const {
   return save_to(impl_->path);
 }
 
-Status Config::save_to(const stdfs::path& path) const { return fs::atomic_write(path, to_toml(), 0600); }
+namespace {
+
+// A string or an array of strings as TOML source (JSON string escapes are valid TOML).
+std::optional<std::string> render_value(const toml::node& n) {
+  if (auto v = n.value<std::string>()) return nlohmann::json(*v).dump();
+  const auto* arr = n.as_array();
+  if (arr == nullptr) return std::nullopt;
+  std::string out = "[";
+  for (const auto& el : *arr) {
+    auto v = el.value<std::string>();
+    if (!v) return std::nullopt;
+    out += (out.size() > 1 ? ", " : "") + nlohmann::json(*v).dump();
+  }
+  return out + "]";
+}
+
+// Byte offset of a 1-based line/column in text.
+std::optional<std::size_t> offset_of(std::string_view text, toml::source_position pos) {
+  std::size_t at = 0;
+  for (uint32_t line = 1; line < pos.line; ++line) {
+    at = text.find('\n', at);
+    if (at == std::string_view::npos) return std::nullopt;
+    ++at;
+  }
+  return at + pos.column - 1;
+}
+
+// Sets table.key = value in the file's text, leaving every other byte as it was: the value's
+// own span is replaced, or a line is added under the table's header, or a new table is
+// appended. nullopt when the text's shape does not allow a local edit.
+std::optional<std::string> edit_text(std::string text, const std::string& table, const std::string& key,
+                                     const std::string& value) {
+  toml::table doc;
+  try {
+    doc = toml::parse(text);
+  } catch (const toml::parse_error&) {
+    return std::nullopt;
+  }
+  const auto* t = doc[table].as_table();
+  if (t == nullptr) {
+    if (doc.contains(table)) return std::nullopt;
+    if (!text.empty() && text.back() != '\n') text += '\n';
+    return text + (text.empty() ? "" : "\n") + "[" + table + "]\n" + key + " = " + value + "\n";
+  }
+  if (const auto* n = t->get(key)) {
+    auto b = offset_of(text, n->source().begin), e = offset_of(text, n->source().end);
+    if (!b || !e || *e < *b || *e > text.size()) return std::nullopt;
+    return text.substr(0, *b) + value + text.substr(*e);
+  }
+  // Only under a real "[table]" header line; dotted or inline tables are not edited.
+  auto h = offset_of(text, t->source().begin);
+  if (!h || text.compare(*h, table.size() + 2, "[" + table + "]") != 0) return std::nullopt;
+  auto eol = text.find('\n', *h);
+  if (eol == std::string::npos) return text + "\n" + key + " = " + value + "\n";
+  return text.substr(0, eol + 1) + key + " = " + value + "\n" + text.substr(eol + 1);
+}
+
+}  // namespace
+
+std::optional<std::string> Config::edited_text() const {
+  std::string text = impl_->text;
+  for (const auto& [table, key] : impl_->dirty) {
+    const auto* n = find_path(impl_->root, {table, key});
+    if (n == nullptr) return std::nullopt;
+    auto v = render_value(*n);
+    if (!v) return std::nullopt;
+    auto next = edit_text(text, table, key, *v);
+    if (!next) return std::nullopt;
+    text = std::move(*next);
+  }
+  // The edit must mean exactly the new settings, or it is not used.
+  try {
+    if (toml::parse(text) != impl_->root) return std::nullopt;
+  } catch (const toml::parse_error&) {
+    return std::nullopt;
+  }
+  return text;
+}
+
+bool Config::save_keeps_text() const { return impl_->dirty.empty() || edited_text().has_value(); }
+
+Status Config::save_to(const stdfs::path& path) const {
+  if (auto text = edited_text()) return fs::atomic_write(path, *text, 0600);
+  return fs::atomic_write(path, to_toml(), 0600);
+}
 
 }  // namespace jcode::config

@@ -193,6 +193,61 @@ Status atomic_write(const stdfs::path& path, std::string_view bytes, mode_t mode
   return {};
 }
 
+Status probe_write(const stdfs::path& path, std::size_t bytes) {
+  if (path.filename().empty()) return Error{JCODE_E_INVALID_ARG, "cannot write " + quoted(path) + ": not a file path"};
+  const auto dir = parent_of(path);
+  if (auto st = ensure_private_dir(dir); !st.ok()) return st;
+  Fd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dfd.valid()) return io_error(errno, "cannot write " + quoted(path) + ": cannot open its directory");
+  const std::string tmp = path.filename().string() + ".tmp." + std::to_string(::getpid()) + "." + random_suffix();
+  Fd fd(::openat(dfd.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+  if (!fd.valid()) return io_error(errno, "cannot write " + quoted(path) + ": cannot create a file in " + quoted(dir));
+  int err = 0;
+  // Real blocks, not a sparse hole: a full disk must fail here, not at the save.
+  const int rc = bytes == 0 ? 0 : ::posix_fallocate(fd.get(), 0, static_cast<off_t>(bytes));
+  if (rc == EOPNOTSUPP || rc == EINVAL) {
+    const std::string zeros(bytes, '\0');
+    (void)write_all(fd.get(), zeros, err);  // sets err on failure
+  } else if (rc != 0) {
+    err = rc;
+  }
+  if (err == 0 && ::fsync(fd.get()) != 0) err = errno;
+  fd.reset();
+  ::unlinkat(dfd.get(), tmp.c_str(), 0);
+  if (err != 0) return io_error(err, "cannot write " + quoted(path) + " (no room for " + std::to_string(bytes) + " bytes?)");
+  return {};
+}
+
+Result<std::string> read_private_file(const stdfs::path& path, std::vector<std::string>* warnings, std::size_t max_bytes) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC));
+  if (!fd.valid()) {
+    if (errno == ELOOP)
+      return Error{JCODE_E_DENIED, "refusing to use " + quoted(path) + ": it is a symbolic link. jcode's own credential "
+                                       "files must be regular files (a refresh replaces the file, which would leave the "
+                                       "link's target with spent tokens): replace the link with the file it points to, or "
+                                       "point JCODE_HOME at that file's directory"};
+    return io_error(errno, "cannot read " + quoted(path));
+  }
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0) return io_error(errno, "cannot read " + quoted(path));
+  if (!S_ISREG(st.st_mode)) return Error{JCODE_E_IO, "cannot read " + quoted(path) + ": not a regular file"};
+  if (st.st_uid != ::geteuid())
+    return Error{JCODE_E_DENIED, "refusing to use " + quoted(path) + ": it is owned by uid " + std::to_string(st.st_uid) +
+                                     ", not by you (anyone who can write it can replace your login); move it aside and log in again"};
+  if ((st.st_mode & 077) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    if (::fchmod(fd.get(), st.st_mode & 0700) != 0) return io_error(errno, "cannot tighten permissions of " + quoted(path));
+    if (warnings != nullptr)
+      warnings->push_back(quoted(path) + " was readable or writable by other users (mode " + mode +
+                          "); its mode is now 0600. If others could read it, log in again to replace the tokens");
+  }
+  if (static_cast<std::uintmax_t>(st.st_size) > max_bytes)
+    return Error{JCODE_E_IO, "refusing to read " + quoted(path) + ": " + std::to_string(st.st_size) +
+                                 " bytes is more than the limit of " + std::to_string(max_bytes)};
+  return read_all(fd.get(), path, max_bytes, static_cast<std::size_t>(st.st_size));
+}
+
 Status ensure_private_dir(const stdfs::path& dir) {
   struct stat st;
   if (::stat(dir.c_str(), &st) == 0) {

@@ -25,18 +25,27 @@ void write_stderr(std::string_view line) {
   }
 }
 
-// Escape sequences from a server's error body must not drive the user's terminal.
+}  // namespace
+
+// Escape sequences from a server's error body, a file or an argument must not drive the
+// user's terminal: C0 controls other than newline and tab, DEL, and the C1 controls in their
+// UTF-8 form (U+0080..U+009F, e.g. CSI) are shown as \xNN.
 std::string neutralise_controls(std::string_view s) {
+  static const char hex[] = "0123456789abcdef";
   std::string out;
   out.reserve(s.size());
-  for (unsigned char c : s) {
-    if (c < 0x20 && c != '\n' && c != '\t') {
-      static const char hex[] = "0123456789abcdef";
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) {
       out += "\\x";
       out.push_back(hex[c >> 4]);
       out.push_back(hex[c & 15]);
-    } else if (c == 0x7f) {
-      out += "\\x7f";
+    } else if (c == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(s[i + 1]) <= 0x9f) {
+      const auto c1 = static_cast<unsigned char>(s[++i]);
+      out += "\\u00";
+      out.push_back(hex[c1 >> 4]);
+      out.push_back(hex[c1 & 15]);
     } else {
       out.push_back(static_cast<char>(c));
     }
@@ -44,7 +53,7 @@ std::string neutralise_controls(std::string_view s) {
   return out;
 }
 
-}  // namespace
+std::string for_terminal(std::string_view message) { return neutralise_controls(redact(message)); }
 
 std::string_view to_string(Level level) {
   switch (level) {

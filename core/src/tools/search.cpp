@@ -5,10 +5,10 @@
 #include <jcode/fs/fs.hpp>
 
 #include <fnmatch.h>
+#include <re2/re2.h>
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <regex>
 #include <span>
 #include <system_error>
 
@@ -150,12 +150,15 @@ Result<ToolOutput> run_grep(const json& input, ToolContext& ctx) {
   if (!glob) return glob.error();
   if (pattern->empty()) return Error{JCODE_E_INVALID_ARG, "grep: \"pattern\" is empty"};
 
-  std::regex re;
-  try {
-    re = std::regex(*pattern, std::regex::ECMAScript);
-  } catch (const std::regex_error& e) {
-    return Error{JCODE_E_INVALID_ARG, std::string("grep: invalid regular expression: ") + e.what()};
-  }
+  // RE2 matches in time linear in the input: a pattern such as ^(a+)+$ cannot hang the run
+  // (a backtracking engine takes exponential time on it). Its memory is capped as well.
+  RE2::Options options;
+  options.set_log_errors(false);
+  options.set_max_mem(16 << 20);
+  const RE2 re(*pattern, options);
+  if (!re.ok())
+    return Error{JCODE_E_INVALID_ARG, "grep: invalid regular expression (RE2 syntax: no backreferences or "
+                                      "lookaround): " + re.error()};
   auto root = workspace_root(ctx);
   if (!root) return root.error();
   auto target = resolve(ctx, "grep", path->value_or("."));
@@ -207,17 +210,8 @@ Result<ToolOutput> run_grep(const json& input, ToolContext& ctx) {
       rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
       ++line_no;
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      // Matching is bounded too: libstdc++'s regex recurses per character.
       const auto scanned = utf8_prefix(line, ctx.limits.line_chars);
-      bool hit = false;
-      try {
-        hit = std::regex_search(scanned.begin(), scanned.end(), re);
-      } catch (const std::regex_error& e) {
-        return ToolOutput{"grep: the regular expression is too complex for " + shown + ":" +
-                              std::to_string(line_no) + ": " + e.what(),
-                          true};
-      }
-      if (!hit) continue;
+      if (!RE2::PartialMatch(re2::StringPiece(scanned.data(), scanned.size()), re)) continue;
       std::string entry = shown + ":" + std::to_string(line_no) + ":";
       entry += utf8_prefix(line, kGrepShownChars);
       if (line.size() > kGrepShownChars) entry += " [...]";

@@ -6,8 +6,9 @@
 //    flock on <jcode home>/locks/<provider>[.<account>].lock (timeout). Under the lock the
 //    store is re-read: a token another thread or process already refreshed is adopted, not
 //    refreshed again.
-//  - The rotated refresh token is saved (atomically, by the caller's save callback) before
-//    the new access token is returned.
+//  - Before the refresh token is sent, check_save proves the successor can be saved; the
+//    rotated refresh token is then saved (atomically, by the caller's save callback, retried
+//    on failure) before the new access token is returned.
 //  - A refresh token the server rejected for good (invalid_grant…) is remembered by
 //    fingerprint in <jcode home>/auth-refresh-state.json and never sent again.
 //  - Credentials read from another tool's file are never refreshed: rotating them would log
@@ -54,6 +55,9 @@ struct RefreshTarget {
   // parse/serialize; save must be atomic.
   std::function<Result<std::optional<model::Credential>>()> load;
   std::function<Status(const model::Credential&)> save;
+  // Optional: whether save can succeed now. Asked before the refresh token is spent, so a
+  // full disk or an unusable directory fails the refresh with the old login still valid.
+  std::function<Status()> check_save;
   TokenMapper mapper;  // empty: map_token_response
 
   // Set for credentials from another tool's file or command: never refreshed.

@@ -29,12 +29,17 @@ class CredentialStore {
   // absolute or climbs out with "..".
   Result<std::filesystem::path> path_of(const model::SourceDecl& source) const;
 
-  // The file's bytes; nullopt when it does not exist. A *.json file that is empty or not
+  // The file's bytes; nullopt when it does not exist. A symbolic link or a file owned by
+  // another user is refused; group/other permission bits are removed with a warning. A *.json file that is empty or not
   // valid JSON is JCODE_E_PROTOCOL naming the file and the fix (it is left as it is).
   Result<std::optional<std::string>> read(const model::SourceDecl& source) const;
 
   // Replaces the file atomically (mode 0600, directory 0700).
   Status write(const model::SourceDecl& source, std::string_view content) const;
+
+  // Whether write() of about `bytes` bytes would succeed now (directory usable, room on the
+  // disk), leaving the file as it is. Checked before anything that cannot be taken back.
+  Status check_writable(const model::SourceDecl& source, std::size_t bytes) const;
 
   // Removes the file; absent is fine.
   Status remove(const model::SourceDecl& source) const;

@@ -131,12 +131,18 @@ class Config {
   void set_default_provider(std::string_view provider,
                             std::optional<std::string_view> model = std::nullopt);
 
-  // True when the loaded text had full-line comments, which save() will drop: lets the CLI
-  // warn before rewriting a hand-commented file.
+  // True when the loaded text had full-line comments.
   bool had_comments() const;
 
-  // The file's TOML text as save() would write it.
+  // The file re-rendered from the settings (comments and layout lost).
   std::string to_toml() const;
+  // The loaded text with only the changed keys edited in place (comments, order, dotted keys
+  // kept); nullopt when a change cannot be made locally and verified by re-parsing.
+  std::optional<std::string> edited_text() const;
+  // Whether save() keeps the file's text (edited_text() works, or nothing changed).
+  bool save_keeps_text() const;
+  // Writes edited_text(), else to_toml(). Callers that change hand-written files check
+  // save_keeps_text() first and warn before a re-render.
   Status save() const;  // to path()
   Status save_to(const std::filesystem::path& path) const;
 

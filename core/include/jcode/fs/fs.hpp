@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 #include <string_view>
 
 namespace jcode::fs {
@@ -38,6 +39,19 @@ std::size_t remove_stale_temps(const std::filesystem::path& target,
 // world-writable one is refused (someone else could have planted files in it); group/other
 // read or search bits are removed. Parents that already exist are not touched.
 Status ensure_private_dir(const std::filesystem::path& dir);
+
+// Proves that atomic_write(path, <about `bytes` bytes>) can succeed now, without touching
+// `path`: the directory passes ensure_private_dir, and a temp file of that size is created,
+// allocated, fsynced and removed. Run before an action that cannot be undone (spending a
+// refresh token, redeeming an authorization code) whose result must then be saved.
+Status probe_write(const std::filesystem::path& path, std::size_t bytes);
+
+// Reads one of jcode's own credential files, as ssh reads its keys: a symbolic link is
+// refused (a replace would turn it into a regular file and leave the target stale), a file
+// owned by another user is refused, and group/other permission bits are removed with a
+// warning in `warnings`. NOT_FOUND when it does not exist.
+Result<std::string> read_private_file(const std::filesystem::path& path, std::vector<std::string>* warnings,
+                                      std::size_t max_bytes = kDefaultMaxBytes);
 
 // Reads one of jcode's own files (symlinks followed). JCODE_E_NOT_FOUND when it does not
 // exist, JCODE_E_IO when it is not a regular file, too large, or unreadable.

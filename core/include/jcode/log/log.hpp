@@ -47,6 +47,11 @@ std::string redact(std::string_view text);
 // Only the pattern rules, without registered secrets (used by Redactor::redact).
 std::string redact_patterns(std::string_view text);
 
+// C0/C1 control characters (except newline and tab) escaped as \xNN / \u00NN.
+std::string neutralise_controls(std::string_view text);
+// What every message jcode prints to the user passes through: redacted, then neutralised.
+std::string for_terminal(std::string_view message);
+
 enum class Level : int { error = 0, warn = 1, info = 2, debug = 3 };
 std::string_view to_string(Level level);
 

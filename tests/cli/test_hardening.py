@@ -1,0 +1,154 @@
+"""Regression tests for the defects of the adversarial run (issue 17): no command may lose a
+login, print a secret or a terminal control byte, or write where it should not."""
+import json
+import os
+import stat
+
+from jcode_testlib import JcodeTestCase
+
+TOKEN = "/platform.claude.com/v1/oauth/token"
+
+
+class RefreshNeverSpendsWhatItCannotSave(JcodeTestCase):
+    def login(self):
+        self.jcode("login", "--provider", "claude", env=self.browser_env(), check=0)
+        return self.read_json(self.jcode_path("auth.json"))["anthropic_accounts"][0]
+
+    def test_unusable_home_fails_before_the_refresh_token_is_sent(self):
+        before = self.login()
+        home = self.jcode_path()
+        os.chmod(home, 0o777)
+        try:
+            r = self.jcode("auth", "refresh", "--provider", "claude")
+        finally:
+            os.chmod(home, 0o700)
+        self.assertNotEqual(r.returncode, 0, r.stderr)
+        self.assertIn("not refreshing", r.stderr)
+        self.assertIn("still valid", r.stderr)
+        self.assertEqual(self.count("POST " + TOKEN)[0], 1, "only the login's code exchange reached the token endpoint")
+        self.assertEqual(self.read_json(self.jcode_path("auth.json"))["anthropic_accounts"][0], before)
+        # The login survived: the next refresh works and the grant was never revoked.
+        self.jcode("auth", "refresh", "--provider", "claude", check=0)
+        self.assertFalse(any(g["revoked"] for g in self.control("grants")))
+
+    def test_refresh_token_echoed_by_the_server_is_redacted_everywhere(self):
+        acct = self.login()
+        rt = acct["refresh"]
+        self.queue(TOKEN, [{"status": 400, "body": {"error": "invalid_request",
+                                                    "error_description": "bad refresh_token value " + rt + " \x1b[31m"}}])
+        r = self.jcode("auth", "refresh", "--provider", "claude")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertNotIn(rt, r.stderr)
+        self.assertNotIn(rt[:20], r.stderr)
+        self.assertNotIn("\x1b", r.stderr, "control bytes from the server are escaped")
+        with open(self.jcode_path("auth-refresh-state.json")) as f:
+            state = f.read()
+        self.assertNotIn(rt, state)
+        self.assertIn("REDACTED", state)
+
+
+class CorruptOwnFileIsNeverOverwritten(JcodeTestCase):
+    def test_login_refuses_before_the_browser_step(self):
+        os.makedirs(self.jcode_path(), mode=0o700)
+        bad = {"anthropic_accounts": {"work": {"access": "a" * 20, "refresh": "r" * 20}}}
+        with open(self.jcode_path("auth.json"), "w") as f:
+            json.dump(bad, f)
+        os.chmod(self.jcode_path("auth.json"), 0o600)
+        r = self.jcode("login", "--provider", "claude", env=self.browser_env())
+        self.assertNotEqual(r.returncode, 0, r.stderr)
+        self.assertIn("auth.json", r.stderr)
+        self.assertIn("not an array", r.stderr)
+        self.assertEqual(self.read_json(self.jcode_path("auth.json")), bad, "the account is kept")
+        self.assertEqual(self.count("POST " + TOKEN)[0], 0, "no code was redeemed")
+
+
+class OwnFilesAreCheckedLikeSsh(JcodeTestCase):
+    def test_symlinked_own_file_is_refused_and_its_target_untouched(self):
+        self.jcode("login", "--provider", "claude", env=self.browser_env(), check=0)
+        real = os.path.join(self.tmp, "elsewhere.json")
+        os.rename(self.jcode_path("auth.json"), real)
+        os.symlink(real, self.jcode_path("auth.json"))
+        with open(real) as f:
+            before = f.read()
+        r = self.jcode("auth", "refresh", "--provider", "claude")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("symbolic link", r.stderr)
+        self.assertTrue(os.path.islink(self.jcode_path("auth.json")))
+        with open(real) as f:
+            self.assertEqual(f.read(), before)
+
+    def test_world_readable_own_file_is_tightened_with_a_warning(self):
+        self.jcode("login", "--provider", "claude", env=self.browser_env(), check=0)
+        os.chmod(self.jcode_path("auth.json"), 0o666)
+        r = self.jcode("auth", "status")
+        self.assertIn("mode 0666", r.stderr)
+        self.assertPrivateFile(self.jcode_path("auth.json"))
+
+
+class AuthTestOutput(JcodeTestCase):
+    def test_output_refuses_own_files_missing_dirs_and_empty(self):
+        self.jcode("login", "--provider", "claude", env=self.browser_env(), check=0)
+        with open(self.jcode_path("auth.json")) as f:
+            login = f.read()
+        for path, why in ((self.jcode_path("auth.json"), "where jcode keeps"),
+                          (os.path.join(self.tmp, "nonexistent", "x.json"), "does not exist"),
+                          ("", "empty")):
+            r = self.jcode("--provider", "claude", "auth-test", "--output", path)
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn("--output", r.stderr)
+            self.assertIn(why, r.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "nonexistent")))
+        with open(self.jcode_path("auth.json")) as f:
+            self.assertEqual(f.read(), login)
+        other = os.path.join(self.tmp, "notes.txt")
+        with open(other, "w") as f:
+            f.write("mine")
+        r = self.jcode("--provider", "claude", "auth-test", "--output", other)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        with open(other) as f:
+            self.assertEqual(f.read(), "mine")
+
+
+class LoginFlags(JcodeTestCase):
+    def test_conflicts_and_empty_finish_values_are_usage_errors(self):
+        for args in (("login", "claude", "--provider", "openai"),
+                     ("login", "--provider", "claude", "--auth-code", "A", "--callback-url", "B"),
+                     ("login", "--provider", "claude", "--callback-url", ""),
+                     ("login", "--provider", "claude", "--auth-code", "")):
+            r = self.jcode(*args)
+            self.assertEqual(r.returncode, 2, f"{args}: {r.stderr}")
+            self.assertNotIn("http", r.stdout, "no login URL is printed")
+
+    def test_unverified_error_callback_keeps_the_pending_login(self):
+        self.jcode("login", "--provider", "claude", "--print-auth-url", check=0)
+        pending = os.listdir(self.jcode_path("pending-login"))
+        self.assertTrue(pending)
+        r = self.jcode("login", "--provider", "claude", "--auth-code", "?error=access_denied")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("cannot be verified", r.stderr)
+        self.assertEqual(os.listdir(self.jcode_path("pending-login")), pending)
+
+
+class TerminalSafety(JcodeTestCase):
+    def test_control_bytes_in_arguments_are_escaped(self):
+        r = self.jcode("--provider", "\x1b[31mRED\x07", "run", "hi")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertNotIn("\x1b", r.stderr)
+        self.assertNotIn("\x07", r.stderr)
+        self.assertIn("\\x1b", r.stderr)
+
+
+class RunPromptFromStdin(JcodeTestCase):
+    def test_dash_reads_the_prompt_from_stdin_and_whitespace_is_refused(self):
+        self.login_claude()
+        p = self.jcode("--provider", "claude", "run", "-", input="Reply with exactly FROM_STDIN\n", check=0)
+        self.assertEqual(p.stdout, "FROM_STDIN\n")
+        big = "Reply with exactly BIG_OK\n" + "y" * 300_000  # more than one argv string may hold
+        p = self.jcode("--provider", "claude", "run", input=big, check=0)
+        self.assertEqual(p.stdout, "BIG_OK\n")
+        last = self.wire("/api.anthropic.com/v1/messages")[-1]
+        self.assertTrue(last["body_truncated"], "the emulator saw a request larger than its log limit")
+        for args, text in ((("-",), " \n\t"), (("   ",), None)):
+            r = self.jcode("--provider", "claude", "run", *args, input=text)
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn("prompt", r.stderr)
