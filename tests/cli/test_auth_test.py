@@ -90,7 +90,7 @@ class AuthTest(JcodeTestCase):
 
     def test_json_report_shape(self):
         self.login_claude()
-        out = self.jcode_path("report.json")
+        out = os.path.join(self.tmp, "report.json")
         p = self.auth_test("--json", "--output", out)
         self.assertEqual(p.returncode, 0, p.stderr)
         reports = json.loads(p.stdout)

@@ -66,6 +66,15 @@ class Azure(JcodeTestCase):
         self.assertEqual(body["model"], "gpt-4o")
         self.assertIs(body["stream"], True)
 
+    def test_entra_with_a_piped_key_is_a_usage_error_that_keeps_the_saved_key(self):
+        self.assertEqual(self.login_key().returncode, 0)
+        before = self.read_env_file()
+        r = self.jcode("login", "--provider", "azure", "--endpoint", "https://myres.openai.azure.com",
+                       "--deployment", "gpt-4o", "--auth", "entra", "--api-key-stdin", input="other-key\n")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("contradict", r.stderr)
+        self.assertEqual(self.read_env_file(), before)
+
     def test_entra_environment_credentials(self):
         self.write_env_file("AZURE_OPENAI_ENDPOINT=https://myres.openai.azure.com\nAZURE_OPENAI_MODEL=gpt-4o\n"
                             "AZURE_OPENAI_USE_ENTRA=1\n")

@@ -152,3 +152,16 @@ class RunPromptFromStdin(JcodeTestCase):
             r = self.jcode("--provider", "claude", "run", *args, input=text)
             self.assertEqual(r.returncode, 2, r.stderr)
             self.assertIn("prompt", r.stderr)
+
+
+class CompleteNeverStartsALogin(JcodeTestCase):
+    def test_complete_without_pending_is_not_found_and_with_pending_names_the_flag(self):
+        r = self.jcode("login", "--provider", "claude", "--complete")
+        self.assertEqual(r.returncode, 5, r.stderr)
+        self.assertIn("--print-auth-url", r.stderr)
+        self.assertNotIn("http", r.stdout)
+        self.jcode("login", "--provider", "claude", "--print-auth-url", check=0)
+        r = self.jcode("login", "--provider", "claude", "--complete")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("--auth-code", r.stderr)
+        self.assertTrue(os.listdir(self.jcode_path("pending-login")), "the pending login is kept")

@@ -128,6 +128,15 @@ Result<LoginOutcome> OAuthFlow::run(const model::LoginRequest& req) {
     out.pending = std::move(*p);
     return out;
   }
+  if ((req.flags & JCODE_LOGIN_F_COMPLETE) != 0 && req.callback_url.empty() && req.auth_code.empty()) {
+    // --complete resumes; it never starts a browser login. A redirect login is finished with
+    // what the browser ended on, so say which flag carries it.
+    if (ctx_.pending == nullptr) return Error{JCODE_E_INTERNAL, "no pending-login store"};
+    auto rec = ctx_.pending->get(ctx_.provider);
+    if (!rec) return rec.error();
+    return Error{JCODE_E_INVALID_ARG, "--complete finishes device-code logins; finish this " + ctx_.provider +
+                                          " login with " + resume_command()};
+  }
   Result<std::string> tokens = !req.callback_url.empty() ? complete(req.callback_url, "--callback-url")
                                : !req.auth_code.empty()  ? complete(req.auth_code, "--auth-code")
                                                          : interactive(req);

@@ -140,6 +140,10 @@ class Azure : public plugin::Instance {
     if (mode == "entra" || mode == "1" || mode == "oauth" || mode == "entra-id") entra = true;
     else if (mode == "api-key" || mode == "2" || mode == "key" || mode == "apikey") entra = false;
     else return host().error(JCODE_E_INVALID_ARG, "--auth must be entra or api-key (got '" + mode + "')");
+    // A piped key with Entra would be ignored and the saved key removed: refuse, change nothing.
+    if (entra && option("api-key-stdin"))
+      return host().error(JCODE_E_INVALID_ARG, "--auth entra and --api-key-stdin contradict each other (Entra ID uses "
+                                               "no key); drop one of them. Nothing was changed");
 
     std::string content = env_file_set(current, kEndpointKey, n.url);
     content = env_file_set(content, kModelKey, deployment);
