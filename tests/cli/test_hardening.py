@@ -165,3 +165,21 @@ class CompleteNeverStartsALogin(JcodeTestCase):
         self.assertEqual(r.returncode, 2, r.stderr)
         self.assertIn("--auth-code", r.stderr)
         self.assertTrue(os.listdir(self.jcode_path("pending-login")), "the pending login is kept")
+
+
+class InputValidation(JcodeTestCase):
+    def test_api_key_with_space_or_escape_is_refused_and_nothing_saved(self):
+        for key in ("sk-ant-api03-aaaa bbbb", "sk-ant-api03-\x1b[31mxx"):
+            r = self.jcode("login", "--provider", "anthropic-api", input=key + "\n")
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertNotIn(key, r.stderr)
+            self.assertNotIn("\x1b", r.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.home, ".config", "jcode", "anthropic.env")))
+
+    def test_unknown_command_names_it_and_suggests_the_closest(self):
+        r = self.jcode("runn", "hi")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("unknown command 'runn'; did you mean 'run'?", r.stderr)
+        r = self.jcode("--provider", "claude", "bogus")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("unknown command 'bogus'", r.stderr)

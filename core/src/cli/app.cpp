@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -20,6 +21,8 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string_view>
+#include <vector>
 #include <iostream>
 
 #ifndef JCODE_VERSION
@@ -48,6 +51,52 @@ static void ensure_standard_fds() {
     }
   }
 }
+
+
+namespace {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// "jcode bogus" / "jcode runn hi": CLI11 says only that a subcommand is required. Find the
+// first word that is not a global option (or its value) and, if it names no command, say so
+// with the closest one.
+std::optional<std::string> unknown_command(CLI::App& app, int argc, char** argv) {
+  static const std::vector<std::string> with_value{"-p", "--provider", "--provider-profile", "-m", "--model"};
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a == "--") return std::nullopt;
+    if (!a.empty() && a[0] == '-') {
+      if (std::find(with_value.begin(), with_value.end(), a) != with_value.end()) ++i;
+      continue;
+    }
+    std::string best;
+    std::size_t best_d = std::string::npos;
+    for (const auto* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+      if (sub->get_name() == a) return std::nullopt;
+      const std::size_t d = edit_distance(a, sub->get_name());
+      if (d < best_d) best_d = d, best = sub->get_name();
+    }
+    std::string msg = "unknown command '" + std::string(a) + "'";
+    if (!best.empty() && best_d <= 2) msg += "; did you mean '" + best + "'?";
+    return msg;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   ensure_standard_fds();
@@ -173,7 +222,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "jcode: " << log::for_terminal(e.what()) << "\n" << "Run 'jcode --help' for usage.\n";
+    std::string message = e.what();
+    if (auto unknown = unknown_command(app, argc, argv)) message = *unknown;
+    std::cerr << "jcode: " << log::for_terminal(message) << "\n" << "Run 'jcode --help' for usage.\n";
     return exit_usage;
   }
   if (!action) return exit_usage;

@@ -184,6 +184,13 @@ int cmd_login(Context& ctx, const LoginOptions& opt) {
         key = *k;
       }
       if (key.empty()) return ctx.fail(Error{JCODE_E_INVALID_ARG, "an empty API key was given; nothing was saved"});
+      // A key never holds spaces or control characters: such input is a paste accident (two
+      // keys, a terminal escape) and would only fail later with a confusing 401.
+      for (unsigned char ch : key)
+        if (ch <= 0x20 || ch == 0x7f)
+          return ctx.fail(Error{JCODE_E_INVALID_ARG, "the " + info.display_name + " API key contains " +
+                                                         (ch == ' ' ? "a space" : "a control character") +
+                                                         "; paste the key alone. Nothing was saved"});
       log::add_secret(key);
       model::Credential k;
       k.kind = model::CredentialKind::api_key;
