@@ -183,3 +183,13 @@ class InputValidation(JcodeTestCase):
         r = self.jcode("--provider", "claude", "bogus")
         self.assertEqual(r.returncode, 2)
         self.assertIn("unknown command 'bogus'", r.stderr)
+
+
+class EndpointErrors(JcodeTestCase):
+    def test_a_bad_endpoint_override_names_the_variable_and_the_reason(self):
+        self.login_claude()
+        for value in ("file:///etc/passwd", "not a url"):
+            r = self.jcode("--provider", "claude", "run", "hi", env=self.env(JCODE_ENDPOINT_CLAUDE_API=value))
+            self.assertNotEqual(r.returncode, 0)
+            self.assertIn("JCODE_ENDPOINT_CLAUDE_API", r.stderr)
+            self.assertNotIn("could not be resolved", r.stderr)

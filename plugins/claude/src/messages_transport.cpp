@@ -62,13 +62,13 @@ Headers messages_headers(AuthMode mode, const Contract& contract, std::string_vi
 
 jcode_status send_messages(const plugin::Host& host, const MessagesSetup& setup, const jcode_chat_request& req,
                            std::string_view secret, const jcode_event_sink& events) {
-  const std::string& id = setup.errors.provider_id;
   std::string model = req.model.len ? std::string(view(req.model)) : setup.default_model;
   BuiltRequest body = build_messages_body(view(req.conversation), model, setup.mode, setup.contract, true);
   if (!body.error.empty()) return host.error(JCODE_E_INVALID_ARG, body.error);
 
   auto api = host.endpoint_url("api");
-  if (!api) return host.error(JCODE_E_INTERNAL, "the " + id + ".api endpoint could not be resolved");
+  // The host recorded why (the variable or setting, its value, the reason): pass that on.
+  if (!api) return JCODE_E_INVALID_ARG;
   std::string url = messages_url(*api, setup.mode);
   Headers owned = messages_headers(setup.mode, setup.contract, secret);
   struct Wipe {  // the header copies hold the credential

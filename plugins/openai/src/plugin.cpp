@@ -121,11 +121,11 @@ class OpenAI : public plugin::Instance {
     Origins origins;
     if (mode == Mode::chatgpt) {
       auto u = host().endpoint_url("chatgpt");
-      if (!u) return host().error(JCODE_E_INTERNAL, "the openai.chatgpt endpoint could not be resolved");
+      if (!u) return JCODE_E_INVALID_ARG;  // the host recorded which setting is wrong and why
       origins.chatgpt = *u;
     } else {
       auto u = host().endpoint_url("api");
-      if (!u) return host().error(JCODE_E_INTERNAL, "the openai.api endpoint could not be resolved");
+      if (!u) return JCODE_E_INVALID_ARG;  // the host recorded which setting is wrong and why
       origins.api = *u;
       origins.base_url = host().env("OPENAI_BASE_URL");
     }
