@@ -10,12 +10,8 @@ TOKEN = "/platform.claude.com/v1/oauth/token"
 
 
 class RefreshNeverSpendsWhatItCannotSave(JcodeTestCase):
-    def login(self):
-        self.jcode("login", "--provider", "claude", env=self.browser_env(), check=0)
-        return self.read_json(self.jcode_path("auth.json"))["anthropic_accounts"][0]
-
     def test_unusable_home_fails_before_the_refresh_token_is_sent(self):
-        before = self.login()
+        before = self.login_claude()
         home = self.jcode_path()
         os.chmod(home, 0o777)
         try:
@@ -32,7 +28,7 @@ class RefreshNeverSpendsWhatItCannotSave(JcodeTestCase):
         self.assertFalse(any(g["revoked"] for g in self.control("grants")))
 
     def test_refresh_token_echoed_by_the_server_is_redacted_everywhere(self):
-        acct = self.login()
+        acct = self.login_claude()
         rt = acct["refresh"]
         self.queue(TOKEN, [{"status": 400, "body": {"error": "invalid_request",
                                                     "error_description": "bad refresh_token value " + rt + " \x1b[31m"}}])
@@ -64,7 +60,7 @@ class CorruptOwnFileIsNeverOverwritten(JcodeTestCase):
 
 class OwnFilesAreCheckedLikeSsh(JcodeTestCase):
     def test_symlinked_own_file_is_refused_and_its_target_untouched(self):
-        self.jcode("login", "--provider", "claude", env=self.browser_env(), check=0)
+        self.login_claude()
         real = os.path.join(self.tmp, "elsewhere.json")
         os.rename(self.jcode_path("auth.json"), real)
         os.symlink(real, self.jcode_path("auth.json"))
@@ -78,7 +74,7 @@ class OwnFilesAreCheckedLikeSsh(JcodeTestCase):
             self.assertEqual(f.read(), before)
 
     def test_world_readable_own_file_is_tightened_with_a_warning(self):
-        self.jcode("login", "--provider", "claude", env=self.browser_env(), check=0)
+        self.login_claude()
         os.chmod(self.jcode_path("auth.json"), 0o666)
         r = self.jcode("auth", "status")
         self.assertIn("mode 0666", r.stderr)
@@ -87,7 +83,7 @@ class OwnFilesAreCheckedLikeSsh(JcodeTestCase):
 
 class AuthTestOutput(JcodeTestCase):
     def test_output_refuses_own_files_missing_dirs_and_empty(self):
-        self.jcode("login", "--provider", "claude", env=self.browser_env(), check=0)
+        self.login_claude()
         with open(self.jcode_path("auth.json")) as f:
             login = f.read()
         for path, why in ((self.jcode_path("auth.json"), "where jcode keeps"),
