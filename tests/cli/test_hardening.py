@@ -189,3 +189,20 @@ class EndpointErrors(JcodeTestCase):
             self.assertNotEqual(r.returncode, 0)
             self.assertIn("JCODE_ENDPOINT_CLAUDE_API", r.stderr)
             self.assertNotIn("could not be resolved", r.stderr)
+
+
+class BookkeepingFailuresAreSaid(JcodeTestCase):
+    def test_unwritable_refresh_state_is_a_warning_not_silence(self):
+        self.login_claude()
+        os.makedirs(self.jcode_path("auth-refresh-state.json"))
+        r = self.jcode("auth", "refresh", "--provider", "claude", check=0)
+        self.assertIn("could not update", r.stderr)
+        self.assertIn("auth-refresh-state.json", r.stderr)
+
+
+class AuthTestLogin(JcodeTestCase):
+    def test_login_left_pending_is_not_reported_as_logged_in(self):
+        r = self.jcode("--provider", "claude", "auth-test", "--login")
+        self.assertNotEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertNotIn("logged in", r.stdout)
+        self.assertIn("login failed (exit 6)", r.stdout + r.stderr)

@@ -118,6 +118,13 @@ Status RefreshCoordinator::record(const std::string& key, const std::function<vo
   return fs::atomic_write(state_path(), doc->dump(2) + "\n", 0600);
 }
 
+void RefreshCoordinator::note(const std::string& key, const std::function<void(RefreshStateEntry&)>& update) const {
+  // Bookkeeping only (the login itself is saved elsewhere), but a rejected token that is not
+  // remembered would be sent again: say so instead of failing silently.
+  if (auto st = record(key, update); !st)
+    log::warn("could not update " + state_path().string() + " (" + st.error().message + ")");
+}
+
 Result<RefreshResult> RefreshCoordinator::ensure_fresh(const RefreshTarget& t, const model::Credential& current,
                                                        bool force) const {
   const int64_t now = now_();
@@ -195,7 +202,7 @@ Result<RefreshResult> RefreshCoordinator::refresh_locked(const RefreshTarget& t,
     reply = post_token_request(http_, t.token_url, t.body, p);
   }
   if (!reply) {
-    (void)record(key, [&](RefreshStateEntry& e) {
+    note(key, [&](RefreshStateEntry& e) {
       e.last_attempt_ms = now;
       e.last_error = log::redact(reply.error().message).substr(0, 240);
     });
@@ -204,7 +211,7 @@ Result<RefreshResult> RefreshCoordinator::refresh_locked(const RefreshTarget& t,
   if (!reply->success()) {
     Error err = token_error(*reply, "refreshing the " + display_of(t) + " token at " + http::display_url(t.token_url));
     const bool permanent = is_permanent_rejection(*reply);
-    (void)record(key, [&](RefreshStateEntry& e) {
+    note(key, [&](RefreshStateEntry& e) {
       e.last_attempt_ms = now;
       e.last_error = log::redact(err.message).substr(0, 240);
       if (permanent) e.rejected_refresh_fingerprint = fp;
@@ -231,7 +238,7 @@ Result<RefreshResult> RefreshCoordinator::refresh_locked(const RefreshTarget& t,
       return Error{st.error().status, "the " + display_of(t) + " token was refreshed but could not be saved (" +
                                           st.error().message + "); run " + login_command(t) + " if it keeps failing."};
   }
-  (void)record(key, [&](RefreshStateEntry& e) {
+  note(key, [&](RefreshStateEntry& e) {
     e.last_attempt_ms = now;
     e.last_success_ms = now;
     e.last_error.reset();

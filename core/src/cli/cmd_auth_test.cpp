@@ -88,6 +88,7 @@ Report test_one(Context& ctx, const std::string& id, const AuthTestOptions& opt,
   if (opt.login) {
     LoginOptions lo;
     lo.provider = id;
+    lo.require_complete = true;
     int rc = cmd_login(ctx, lo);
     rep.add({"login", rc == 0, false, rc == 0 ? "logged in" : "login failed (exit " + std::to_string(rc) + ")"});
     if (rc != 0) return rep;

@@ -165,7 +165,11 @@ int cmd_login(Context& ctx, const LoginOptions& opt) {
         return ctx.fail(Error{JCODE_E_PROTOCOL, info.id + " declares its login method without the client data"});
       auto outcome = device ? pa.device_login(*info.login->device, req) : pa.oauth_login(*info.login->oauth, req);
       if (!outcome) return ctx.fail(outcome.error());
-      if (outcome->pending) return exit_ok;  // the flow printed the URL and how to resume
+      if (outcome->pending) {  // the flow printed the URL and how to resume
+        if (!opt.require_complete) return exit_ok;
+        return ctx.fail(Error{JCODE_E_NONINTERACTIVE, "the " + info.display_name + " login was not completed here (no "
+                                                          "terminal and no browser); finish it as shown above, then retry"});
+      }
       auto mapped = pa.map_tokens(outcome->token_json, nullptr);
       if (!mapped) return ctx.fail(mapped.error());
       cred = *mapped;

@@ -33,6 +33,9 @@ struct LoginOptions {
   std::optional<std::string> callback_url;  // "-" = read stdin
   std::optional<std::string> auth_code;     // "-" = read stdin
   std::map<std::string, std::string> plugin_options;  // the provider's own --flags
+  // Set by callers that need credentials afterwards (auth-test --login): a login left pending
+  // (URL printed, to be finished later) is a failure, not success.
+  bool require_complete = false;
 };
 
 struct LogoutOptions {

@@ -102,6 +102,7 @@ class RefreshCoordinator {
   Result<RefreshResult> refresh_locked(const RefreshTarget& target, const model::Credential& current,
                                        bool force) const;
   Status record(const std::string& key, const std::function<void(RefreshStateEntry&)>& update) const;
+  void note(const std::string& key, const std::function<void(RefreshStateEntry&)>& update) const;  // record, warn on failure
 
   std::filesystem::path home_;
   HttpFn http_;
