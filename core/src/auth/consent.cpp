@@ -15,9 +15,6 @@ Status save_config(const config::Config& cfg) {
     log::warn(cfg.path().string() + " is rewritten without its comments (this change could not be made in place)");
   return cfg.save();
 }
-}  // namespace
-
-namespace {
 
 // The canonical form of a path whose last component is not followed: the parent directory
 // resolved (dotfile managers symlink directories), the name kept.

@@ -74,12 +74,13 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 // first word that is not a global option (or its value) and, if it names no command, say so
 // with the closest one.
 std::optional<std::string> unknown_command(CLI::App& app, int argc, char** argv) {
-  static const std::vector<std::string> with_value{"-p", "--provider", "--provider-profile", "-m", "--model"};
   for (int i = 1; i < argc; ++i) {
     std::string_view a = argv[i];
     if (a == "--") return std::nullopt;
     if (!a.empty() && a[0] == '-') {
-      if (std::find(with_value.begin(), with_value.end(), a) != with_value.end()) ++i;
+      // An option given as "--provider X" (not "--provider=X") consumes the next word.
+      for (const auto* o : app.get_options())
+        if (o->get_items_expected_min() > 0 && o->check_name(std::string(a))) ++i;
       continue;
     }
     std::string best;

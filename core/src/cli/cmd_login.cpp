@@ -47,6 +47,16 @@ Result<std::string> value_or_stdin(const std::string& value, std::string_view fl
   return line;
 }
 
+// The value of a flag that finishes a login; empty (or only whitespace) is a usage error, never
+// a reason to start a new login.
+Result<std::string> finishing_value(const std::string& value, std::string_view flag, std::string_view what) {
+  auto v = value_or_stdin(value, flag);
+  if (!v) return v.error();
+  if (v->find_first_not_of(" \t\r\n") == std::string::npos)
+    return Error{JCODE_E_INVALID_ARG, std::string(flag) + " is empty; pass " + std::string(what) + " (or - to read it from stdin)"};
+  return v;
+}
+
 Result<std::string> choose_provider(Context& ctx, plugins::Registry& reg, const LoginOptions& opt) {
   if (!opt.provider.empty() && !ctx.global().provider.empty() && opt.provider != ctx.global().provider)
     return Error{JCODE_E_INVALID_ARG, "two providers were named (" + opt.provider + " and --provider " +
@@ -106,20 +116,14 @@ int cmd_login(Context& ctx, const LoginOptions& opt) {
   if (ctx.global().json) req.flags |= JCODE_LOGIN_F_JSON;
   if (!ui::interactive()) req.flags |= JCODE_LOGIN_F_NONINTERACTIVE;
   if (opt.callback_url) {
-    auto v = value_or_stdin(*opt.callback_url, "--callback-url");
+    auto v = finishing_value(*opt.callback_url, "--callback-url", "the URL the browser was redirected to");
     if (!v) return ctx.fail(v.error());
-    if (v->find_first_not_of(" \t\r\n") == std::string::npos)
-      return ctx.fail(Error{JCODE_E_INVALID_ARG, "--callback-url is empty; pass the URL the browser was redirected to "
-                                                 "(or - to read it from stdin)"});
     req.callback_url = *v;
     log::add_secret(req.callback_url);
   }
   if (opt.auth_code) {
-    auto v = value_or_stdin(*opt.auth_code, "--auth-code");
+    auto v = finishing_value(*opt.auth_code, "--auth-code", "the code the provider's page showed");
     if (!v) return ctx.fail(v.error());
-    if (v->find_first_not_of(" \t\r\n") == std::string::npos)
-      return ctx.fail(Error{JCODE_E_INVALID_ARG, "--auth-code is empty; pass the code the provider's page showed "
-                                                 "(or - to read it from stdin)"});
     req.auth_code = *v;
     log::add_secret(req.auth_code);
   }

@@ -41,9 +41,9 @@ Result<plugins::Registry*> Context::registry() {
   filter.disable = (*cfg)->plugins_disable();
   auto reg = std::make_unique<plugins::Registry>(services());
   auto plan = plugins::search_dirs(plugins::SearchInputs::from_process());
-  for (const auto& w : plan.warnings) std::cerr << "jcode: warning: " << log::for_terminal(w) << "\n";
+  for (const auto& w : plan.warnings) log::warn(w);
   reg->discover(plan.dirs, filter);
-  for (const auto& w : reg->warnings()) std::cerr << "jcode: warning: " << log::for_terminal(w) << "\n";
+  for (const auto& w : reg->warnings()) log::warn(w);
   registry_ = std::move(reg);
   return registry_.get();
 }

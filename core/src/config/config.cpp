@@ -177,7 +177,6 @@ toml::table& child_table(toml::table& parent, const std::string& key) {
 
 struct Config::Impl {
   toml::table root;
-  toml::table loaded;       // root as parsed, to tell what a save must change
   std::string text;         // the file as read: a save edits it rather than re-rendering
   std::vector<std::pair<std::string, std::string>> dirty;  // (table, key) set since load
   stdfs::path path;
@@ -236,7 +235,6 @@ Result<Config> Config::parse(std::string_view text, const stdfs::path& path, con
   cfg.impl_->path = path;
   try {
     cfg.impl_->root = toml::parse(text, path.string());
-    cfg.impl_->loaded = cfg.impl_->root;
     cfg.impl_->text = std::string(text);
   } catch (const toml::parse_error& e) {
     const auto& b = e.source().begin;

@@ -75,6 +75,18 @@ std::string random_suffix() {
   return s;
 }
 
+// A new `<name>.tmp.<pid>.<random>` in dirfd (O_EXCL, never through a link, mode 0600); its
+// name in `tmp`. -1 with errno on failure.
+int create_temp(int dirfd, const std::string& name, std::string& tmp) {
+  int fd = -1;
+  for (int attempt = 0; attempt < 8 && fd < 0; ++attempt) {
+    tmp = name + ".tmp." + std::to_string(::getpid()) + "." + random_suffix();
+    fd = ::openat(dirfd, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0 && errno != EEXIST) break;
+  }
+  return fd;
+}
+
 bool write_all(int fd, std::string_view bytes, int& err) {
   const char* p = bytes.data();
   std::size_t left = bytes.size();
@@ -163,12 +175,7 @@ Status atomic_write(const stdfs::path& path, std::string_view bytes, mode_t mode
 
   const std::string name = path.filename().string();
   std::string tmp;
-  int tfd = -1;
-  for (int attempt = 0; attempt < 8 && tfd < 0; ++attempt) {
-    tmp = name + ".tmp." + std::to_string(::getpid()) + "." + random_suffix();
-    tfd = ::openat(dfd.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (tfd < 0 && errno != EEXIST) break;
-  }
+  int tfd = create_temp(dfd.get(), name, tmp);
   if (tfd < 0) {
     return io_error(errno, "cannot write " + quoted(path) + ": cannot create a temporary file in " + quoted(dir));
   }
@@ -199,8 +206,8 @@ Status probe_write(const stdfs::path& path, std::size_t bytes) {
   if (auto st = ensure_private_dir(dir); !st.ok()) return st;
   Fd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!dfd.valid()) return io_error(errno, "cannot write " + quoted(path) + ": cannot open its directory");
-  const std::string tmp = path.filename().string() + ".tmp." + std::to_string(::getpid()) + "." + random_suffix();
-  Fd fd(::openat(dfd.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+  std::string tmp;
+  Fd fd(create_temp(dfd.get(), path.filename().string(), tmp));
   if (!fd.valid()) return io_error(errno, "cannot write " + quoted(path) + ": cannot create a file in " + quoted(dir));
   int err = 0;
   // Real blocks, not a sparse hole: a full disk must fail here, not at the save.
