@@ -7,7 +7,7 @@
 #include "settings.hpp"
 
 #include <jcode/plugin.hpp>
-#include <jcode/support/chat_completions.hpp>
+#include <jcode/support/chat_send.hpp>
 #include <jcode/support/openai_error.hpp>
 
 #include <nlohmann/json.hpp>
@@ -199,38 +199,18 @@ class Azure : public plugin::Instance {
                           "AZURE_OPENAI_MODEL to your deployment name, pass -m <deployment>, or re-run `jcode login "
                           "--provider azure`");
 
-    support::chat_completions::BuildOptions o;
-    o.model = model;
-    o.max_tokens_field = "max_completion_tokens";
-    auto built = support::chat_completions::build_request(view(req.conversation), o);
-    if (!built.error.empty()) return host().error(JCODE_E_INVALID_ARG, built.error);
-
+    support::chat_completions::Target t;
+    t.url = map_to_emulator(n.url, host().env("JCODE_EMULATOR_URL")) + "/chat/completions";
     const bool bearer = cred->kind != JCODE_CRED_API_KEY;
-    std::string secret = to_string(cred->access_token);
-    std::string auth = "Bearer " + secret;
-    std::string url = map_to_emulator(n.url, host().env("JCODE_EMULATOR_URL")) + "/chat/completions";
-    std::vector<jcode_kv> headers = {{str("content-type"), str("application/json")},
-                                     {str("accept"), str("text/event-stream")}};
-    if (bearer) headers.push_back({str("Authorization"), str(auth)});
-    else headers.push_back({str("api-key"), str(secret)});
-
-    support::chat_completions::StreamDecoder decoder(
-        [&events](const jcode_event& e) { return events.emit(events.self, &e); });
-    plugin::StreamedResponse x(plugin::StreamedResponse::feeding(decoder));
-    jcode_http_request hr = plugin::http_request("POST", url, headers, built.body, JCODE_HTTP_F_RETRY | JCODE_HTTP_F_SSE);
-    jcode_status st = host().http(hr, x.sink());
-    if (st != JCODE_OK) {
-      if (!x.event_error().empty()) return host().error(st, x.event_error());
-      return st;
-    }
-    if (!x.ok()) return failure(x.status(), x.body(), model, n.url, bearer, cred);
-    if (jcode_status es = decoder.end_of_stream(); es != JCODE_OK) return es;
-    if (decoder.saw_error())
-      return host().error(JCODE_E_SERVER, "Azure OpenAI stream error: " +
-                                              (decoder.error_code().empty() ? "" : decoder.error_code() + ": ") +
-                                              decoder.error_message());
-    if (!decoder.finished()) return host().error(JCODE_E_PROTOCOL, "the Azure OpenAI stream ended before [DONE]");
-    return JCODE_OK;
+    if (bearer) t.auth.add("Authorization", "Bearer " + to_string(cred->access_token));
+    else t.auth.add("api-key", to_string(cred->access_token));
+    t.model = model;
+    t.build.max_tokens_field = "max_completion_tokens";
+    t.rules = support::openai_rules(wording(bearer), "the Azure OpenAI stream ended before [DONE]");
+    t.rules.http_failure = [this, model, base = n.url, bearer, cred](int32_t status, const std::string& body) {
+      return failure(status, body, model, base, bearer, cred);
+    };
+    return support::chat_completions::send(host(), std::move(t), view(req.conversation), events);
   }
 
  private:
@@ -355,36 +335,33 @@ class Azure : public plugin::Instance {
     return io;
   }
 
-  jcode_status failure(int32_t status, const std::string& body, const std::string& model, const std::string& base,
-                       bool bearer, const jcode_credential* cred) {
+  static support::Wording wording(bool bearer) {
+    support::Wording w;
+    w.service = "Azure OpenAI";
+    w.credential = bearer ? "the Entra ID token" : "the API key";
+    w.auth_fix = bearer ? "make sure your identity has access to the resource (e.g. the Cognitive Services OpenAI User "
+                          "role), try `az login`, or re-run `jcode login --provider azure` and choose API key mode"
+                        : "check AZURE_OPENAI_API_KEY or re-run `jcode login --provider azure`";
+    w.not_found_fix = "check AZURE_OPENAI_MODEL";
+    return w;
+  }
+
+  // Azure's own readings of a failure; the rest reads as any OpenAI-style service's.
+  support::Failure failure(int32_t status, const std::string& body, const std::string& model, const std::string& base,
+                           bool bearer, const jcode_credential* cred) {
     support::ApiError e = support::parse_api_error(body);
     const std::string detail = support::describe(e);
-    const std::string code = std::to_string(status);
     if (status == 404 || e.code == "DeploymentNotFound")
-      return host().error(JCODE_E_NOT_FOUND,
-                          "Azure OpenAI has no deployment named '" + model + "' at " + base + " (" + detail +
-                              "); verify AZURE_OPENAI_MODEL matches your deployment name, or re-run `jcode login "
-                              "--provider azure`");
-    if (status == 401 || status == 403) {
-      std::string who;
-      if (bearer) {
-        cached_.reset();  // the next resolve fetches a fresh token
-        auto extra = nlohmann::json::parse(view(cred->extra), nullptr, false);
-        if (extra.is_object()) who = " from the " + credential_label(extra.value("credential", ""));
-        return host().error(JCODE_E_AUTH_EXPIRED,
-                            "Azure OpenAI refused the Entra ID token" + who + " (" + code + ": " + detail +
-                                "); make sure your identity has access to the resource (e.g. the Cognitive Services "
-                                "OpenAI User role), try `az login`, or re-run `jcode login --provider azure` and choose "
-                                "API key mode");
-      }
-      return host().error(JCODE_E_AUTH_EXPIRED, "Azure OpenAI refused the API key (" + code + ": " + detail +
-                                                    "); check AZURE_OPENAI_API_KEY or re-run `jcode login --provider "
-                                                    "azure`");
+      return {JCODE_E_NOT_FOUND, "Azure OpenAI has no deployment named '" + model + "' at " + base + " (" + detail +
+                                     "); verify AZURE_OPENAI_MODEL matches your deployment name, or re-run `jcode "
+                                     "login --provider azure`"};
+    support::Wording w = wording(bearer);
+    if ((status == 401 || status == 403) && bearer) {
+      cached_.reset();  // the next resolve fetches a fresh token
+      auto extra = nlohmann::json::parse(view(cred->extra), nullptr, false);
+      if (extra.is_object()) w.credential += " from the " + credential_label(extra.value("credential", ""));
     }
-    if (status == 429) return host().error(JCODE_E_RATE_LIMITED, "Azure OpenAI rate limit (429): " + detail);
-    if (status >= 500) return host().error(JCODE_E_SERVER, "Azure OpenAI service error (" + code + "): " + detail);
-    return host().error(status == 400 ? JCODE_E_INVALID_ARG : JCODE_E_SERVER,
-                        "Azure OpenAI rejected the request (" + code + "): " + detail);
+    return support::classify_http(status, body, w);
   }
 
   std::optional<EntraToken> cached_;

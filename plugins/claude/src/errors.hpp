@@ -5,6 +5,7 @@
 #include "request_builder.hpp"
 
 #include <jcode/plugin.h>
+#include <jcode/support/stream_send.hpp>
 
 #include <cstdint>
 #include <string>
@@ -18,10 +19,7 @@ struct ErrorContext {
   std::string provider_id = "claude";  // for `jcode login --provider <id>`
 };
 
-struct Failure {
-  jcode_status status = JCODE_OK;
-  std::string message;
-};
+using support::Failure;
 
 // The API error body {"type":"error","error":{"type","message"},"request_id"} as
 // "type: message (request req_…)"; any other body as its first 300 bytes on one line.

@@ -50,13 +50,13 @@ Headers messages_headers(AuthMode mode, const Contract& contract, std::string_vi
       {"accept", "text/event-stream"},
   };
   if (mode == AuthMode::oauth) {
-    h.emplace_back("Authorization", "Bearer " + std::string(secret));
-    h.emplace_back("User-Agent", contract.user_agent);
+    h.add("Authorization", "Bearer " + std::string(secret));
+    h.add("User-Agent", contract.user_agent);
   } else {
-    h.emplace_back("x-api-key", std::string(secret));
-    if (!contract.user_agent.empty()) h.emplace_back("User-Agent", contract.user_agent);
+    h.add("x-api-key", std::string(secret));
+    if (!contract.user_agent.empty()) h.add("User-Agent", contract.user_agent);
   }
-  if (!contract.betas.empty()) h.emplace_back("anthropic-beta", contract.betas);
+  if (!contract.betas.empty()) h.add("anthropic-beta", contract.betas);
   return h;
 }
 
@@ -69,40 +69,22 @@ jcode_status send_messages(const plugin::Host& host, const MessagesSetup& setup,
   auto api = host.endpoint_url("api");
   // The host recorded why (the variable or setting, its value, the reason): pass that on.
   if (!api) return JCODE_E_INVALID_ARG;
-  std::string url = messages_url(*api, setup.mode);
-  Headers owned = messages_headers(setup.mode, setup.contract, secret);
-  struct Wipe {  // the header copies hold the credential
-    Headers& h;
-    ~Wipe() {
-      for (auto& kv : h)
-        for (volatile char& c : kv.second) c = 0;
-    }
-  } wipe{owned};
-  std::vector<jcode_kv> headers = plugin::kv_list(owned);
+  support::StreamCall call;
+  call.url = messages_url(*api, setup.mode);
+  call.headers = messages_headers(setup.mode, setup.contract, secret);
+  call.body = std::move(body.body);
+
+  support::StreamRules rules;
+  rules.http_failure = [&setup](int32_t status, const std::string& b) { return classify_http(status, b, setup.errors); };
+  rules.stream_failure = [&setup](std::string_view type, std::string_view message) {
+    return classify_stream_error(type, message, setup.errors);
+  };
+  rules.unfinished = "the Anthropic stream ended before message_stop (connection cut?)";
 
   StreamDecoder decoder(setup.mode == AuthMode::oauth ? setup.contract.wire_to_native()
                                                       : std::map<std::string, std::string>{},
-                        [&events](const jcode_event& e) { return events.emit(events.self, &e); });
-  plugin::StreamedResponse s(plugin::StreamedResponse::feeding(decoder));
-  // Retries are safe: the host retries 429/5xx (incl. 529) only before any body arrived.
-  jcode_http_request hr =
-      plugin::http_request("POST", url, headers, body.body, JCODE_HTTP_F_RETRY | JCODE_HTTP_F_SSE);
-  jcode_status st = host.http(hr, s.sink());
-  if (st != JCODE_OK) {
-    if (!s.event_error().empty()) return host.error(st, s.event_error());
-    return st;  // the host set the message (network, timeout, cancelled) or an emit stopped us
-  }
-  if (!s.ok()) {
-    Failure f = classify_http(s.status(), s.body(), setup.errors);
-    return host.error(f.status, f.message);
-  }
-  if (decoder.saw_error()) {
-    Failure f = classify_stream_error(decoder.error_type(), decoder.error_message(), setup.errors);
-    return host.error(f.status, f.message);
-  }
-  if (!decoder.finished())
-    return host.error(JCODE_E_PROTOCOL, "the Anthropic stream ended before message_stop (connection cut?)");
-  return JCODE_OK;
+                        support::emit_to(events));
+  return support::send_streamed(host, call, decoder, rules);
 }
 
 }  // namespace jcode::claude

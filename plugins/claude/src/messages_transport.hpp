@@ -9,6 +9,7 @@
 #include "request_builder.hpp"
 
 #include <jcode/plugin.hpp>
+#include <jcode/support/stream_send.hpp>
 
 #include <string>
 #include <string_view>
@@ -17,7 +18,7 @@
 
 namespace jcode::claude {
 
-using Headers = std::vector<std::pair<std::string, std::string>>;
+using support::Headers;
 
 // The contract of a mode with the [plugins.<id>] overrides applied. OAuth: user_agent, betas,
 // identity, anthropic_version, tool_names.<native>. API key: anthropic_version and betas
@@ -40,9 +41,8 @@ struct MessagesSetup {
   std::string default_model;
 };
 
-// One streamed turn: builds the body, POSTs it through host->http (retries on 429/5xx are
-// the host's), feeds the SSE events to a StreamDecoder that emits jcode events, and maps
-// failures (401 → JCODE_E_AUTH_EXPIRED, …) with host->set_error.
+// One streamed turn: builds the body and runs the shared send path (support::send_streamed)
+// with this API's decoder and failure wording (401 → JCODE_E_AUTH_EXPIRED, …).
 jcode_status send_messages(const plugin::Host& host, const MessagesSetup& setup, const jcode_chat_request& req,
                            std::string_view secret, const jcode_event_sink& events);
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <jcode/plugin.h>
+#include <jcode/support/stream_send.hpp>
 
 #include <functional>
 #include <map>
@@ -12,7 +13,7 @@
 
 namespace jcode::claude {
 
-class StreamDecoder {
+class StreamDecoder final : public support::Decoder {
  public:
   using Emit = std::function<jcode_status(const jcode_event&)>;
   // wire_to_native: reverse tool-name map (empty in API-key mode).
@@ -20,12 +21,13 @@ class StreamDecoder {
 
   // One SSE event (name and data). Returns the emit status, or JCODE_E_PROTOCOL (with
   // error_message()) when the data is not the JSON the event grammar requires.
-  jcode_status feed(std::string_view event, std::string_view data);
+  jcode_status feed(std::string_view event, std::string_view data) override;
 
-  bool finished() const { return finished_; }       // message_stop seen
-  bool saw_error() const { return saw_error_; }     // an `error` event arrived
-  const std::string& error_message() const { return error_message_; }
+  bool finished() const override { return finished_; }       // message_stop seen
+  bool saw_error() const override { return saw_error_; }     // an `error` event arrived
+  const std::string& error_message() const override { return error_message_; }
   const std::string& error_type() const { return error_type_; }  // of the `error` event
+  const std::string& error_code() const override { return error_type_; }
   const std::string& stop_reason() const { return stop_reason_; }
 
  private:

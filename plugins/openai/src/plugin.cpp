@@ -8,6 +8,7 @@
 #include <jcode/plugin.hpp>
 #include <jcode/support/responses.hpp>
 #include <jcode/support/shared_auth_files.hpp>
+#include <jcode/support/stream_send.hpp>
 
 #include <string>
 #include <vector>
@@ -133,29 +134,13 @@ class OpenAI : public plugin::Instance {
     Prepared p = prepare(cv, view(req.conversation), model, origins);
     if (p.status != JCODE_OK) return host().error(p.status, p.error);
 
-    std::vector<jcode_kv> headers = plugin::kv_list(p.headers);
-
-    support::responses::StreamDecoder decoder([&events](const jcode_event& e) { return events.emit(events.self, &e); });
-    plugin::StreamedResponse s(plugin::StreamedResponse::feeding(decoder));
-    jcode_http_request hr = plugin::http_request("POST", p.url, headers, p.body, JCODE_HTTP_F_RETRY | JCODE_HTTP_F_SSE);
-    jcode_status st = host().http(hr, s.sink());
-    if (st != JCODE_OK) {
-      if (!s.event_error().empty()) return host().error(st, s.event_error());
-      return st;  // the host set the message (network, timeout, cancelled)
-    }
-    if (!s.ok()) {
-      Failure f = classify(s.status(), s.body(), mode);
-      return host().error(f.status, f.message);
-    }
-    if (decoder.saw_error()) {
-      std::string code = decoder.error_code();
-      jcode_status es = (code == "rate_limit_exceeded" || code == "usage_limit_reached" || code == "insufficient_quota")
-                            ? JCODE_E_RATE_LIMITED
-                            : JCODE_E_SERVER;
-      return host().error(es, "OpenAI stream error: " + (code.empty() ? "" : code + ": ") + decoder.error_message());
-    }
-    if (!decoder.finished()) return host().error(JCODE_E_PROTOCOL, "the OpenAI stream ended before response.completed");
-    return JCODE_OK;
+    support::StreamCall call;
+    call.url = std::move(p.url);
+    call.headers = std::move(p.headers);
+    call.body = std::move(p.body);
+    support::responses::StreamDecoder decoder(support::emit_to(events));
+    return support::send_streamed(host(), call, decoder,
+                                  support::openai_rules(wording(mode), "the OpenAI stream ended before response.completed"));
   }
 
  private:

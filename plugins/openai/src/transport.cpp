@@ -64,9 +64,10 @@ Prepared prepare(const CredentialView& cred, std::string_view conversation, std:
                  const Origins& origins) {
   Prepared p;
   auto fail = [&p](jcode_status st, std::string msg) {
-    p.status = st;
-    p.error = std::move(msg);
-    return p;
+    Prepared f;  // nothing of the credential in a refusal
+    f.status = st;
+    f.error = std::move(msg);
+    return f;
   };
   if (cred.access.empty())
     return fail(JCODE_E_AUTH_REQUIRED, "no OpenAI credentials; run `jcode login --provider openai` or set OPENAI_API_KEY");
@@ -87,8 +88,9 @@ Prepared prepare(const CredentialView& cred, std::string_view conversation, std:
   if (!built.error.empty()) return fail(JCODE_E_INVALID_ARG, built.error);
   p.body = std::move(built.body);
 
-  p.headers = {{"content-type", "application/json"}, {"accept", "text/event-stream"},
-               {"Authorization", "Bearer " + std::string(cred.access)}};
+  p.headers.add("content-type", "application/json");
+  p.headers.add("accept", "text/event-stream");
+  p.headers.add("Authorization", "Bearer " + std::string(cred.access));
   if (mode == Mode::chatgpt) {
     std::string account(cred.account_id);
     if (account.empty() && !cred.id_token.empty()) account = chatgpt_account_id(cred.id_token);
@@ -97,8 +99,8 @@ Prepared prepare(const CredentialView& cred, std::string_view conversation, std:
       return fail(JCODE_E_AUTH_REQUIRED,
                   "the ChatGPT credential carries no account id (id_token claim https://api.openai.com/auth → "
                   "chatgpt_account_id); re-run `jcode login --provider openai`");
-    p.headers.emplace_back("originator", "codex_cli_rs");
-    p.headers.emplace_back("chatgpt-account-id", account);
+    p.headers.add("originator", "codex_cli_rs");
+    p.headers.add("chatgpt-account-id", account);
     p.url = trim_slashes(origins.chatgpt) + "/backend-api/codex/responses";
     return p;
   }
@@ -113,23 +115,18 @@ Prepared prepare(const CredentialView& cred, std::string_view conversation, std:
   return p;
 }
 
+support::Wording wording(Mode mode) {
+  support::Wording w;
+  w.service = mode == Mode::chatgpt ? "ChatGPT" : "OpenAI";
+  w.credential = "the credential";
+  w.auth_fix = mode == Mode::chatgpt ? "re-run `jcode login --provider openai`"
+                                     : "check OPENAI_API_KEY, or re-run `jcode login --provider openai`";
+  w.not_found_fix = mode == Mode::chatgpt ? "check the model name" : "check the model name and OPENAI_BASE_URL";
+  return w;
+}
+
 Failure classify(int32_t http_status, std::string_view body, Mode mode) {
-  const std::string detail = support::describe(support::parse_api_error(body));
-  const std::string where = mode == Mode::chatgpt ? "ChatGPT" : "OpenAI";
-  const std::string code = std::to_string(http_status);
-  if (http_status == 401 || http_status == 403) {
-    std::string fix = mode == Mode::chatgpt
-                          ? "re-run `jcode login --provider openai`"
-                          : "check OPENAI_API_KEY, or re-run `jcode login --provider openai`";
-    return {JCODE_E_AUTH_EXPIRED, where + " refused the credential (" + code + ": " + detail + "); " + fix};
-  }
-  if (http_status == 429) return {JCODE_E_RATE_LIMITED, where + " rate or usage limit (429): " + detail};
-  if (http_status >= 500) return {JCODE_E_SERVER, where + " service error (" + code + "): " + detail};
-  if (http_status == 404)
-    return {JCODE_E_NOT_FOUND, where + " answered 404 (" + detail + "); check the model name" +
-                                   (mode == Mode::api_key ? " and OPENAI_BASE_URL" : "")};
-  return {http_status == 400 ? JCODE_E_INVALID_ARG : JCODE_E_SERVER,
-          where + " rejected the request (" + code + "): " + detail};
+  return support::classify_http(http_status, body, wording(mode));
 }
 
 }  // namespace jcode::openai

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <jcode/plugin.h>
+#include <jcode/support/openai_error.hpp>
+#include <jcode/support/stream_send.hpp>
 
 #include <optional>
 #include <string>
@@ -31,7 +33,7 @@ struct Origins {
 
 struct Prepared {
   std::string url, body;
-  std::vector<std::pair<std::string, std::string>> headers;  // includes the credential
+  support::Headers headers;  // includes the credential (wiped when Prepared is dropped)
   jcode_status status = JCODE_OK;
   std::string error;  // with status: why nothing can be sent
 };
@@ -44,10 +46,11 @@ struct CredentialView {
 Prepared prepare(const CredentialView& cred, std::string_view conversation, std::string_view model,
                  const Origins& origins);
 
-struct Failure {
-  jcode_status status = JCODE_OK;
-  std::string message;
-};
+using support::Failure;
+
+// How failures of a mode read: "ChatGPT"/"OpenAI", and the fix (re-run `jcode login
+// --provider openai`, check OPENAI_API_KEY / OPENAI_BASE_URL).
+support::Wording wording(Mode mode);
 
 // The non-2xx answer of the Responses endpoint, as the status to return and the message.
 // 401/403 → JCODE_E_AUTH_EXPIRED (the host refreshes once and retries; the message tells the

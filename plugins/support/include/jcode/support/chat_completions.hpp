@@ -5,6 +5,7 @@
 #pragma once
 
 #include <jcode/plugin.h>
+#include <jcode/support/stream_send.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -34,23 +35,23 @@ struct Built {
 // "function":{name,description,parameters}} with tool_choice "auto".
 Built build_request(std::string_view conversation_json, const BuildOptions& options);
 
-class StreamDecoder {
+class StreamDecoder final : public support::Decoder {
  public:
   using Emit = std::function<jcode_status(const jcode_event&)>;
   explicit StreamDecoder(Emit emit, std::map<std::string, std::string> wire_to_native = {});
 
   // One SSE event: `data` is a chunk object, an {"error":…} object, or "[DONE]". Returns the
   // emit status, or JCODE_E_PROTOCOL (see error_message()) on data that is not JSON.
-  jcode_status feed(std::string_view event, std::string_view data);
+  jcode_status feed(std::string_view event, std::string_view data) override;
 
   // At the end of the body: streams that stop after the finish_reason chunk without
   // "[DONE]" still end cleanly. Returns the emit status.
-  jcode_status end_of_stream();
+  jcode_status end_of_stream() override;
 
-  bool finished() const { return finished_; }  // [DONE] (or end_of_stream after a finish_reason)
-  bool saw_error() const { return saw_error_; }
-  const std::string& error_message() const { return error_message_; }
-  const std::string& error_code() const { return error_code_; }
+  bool finished() const override { return finished_; }  // [DONE] (or end_of_stream after a finish_reason)
+  bool saw_error() const override { return saw_error_; }
+  const std::string& error_message() const override { return error_message_; }
+  const std::string& error_code() const override { return error_code_; }
   const std::string& stop_reason() const { return stop_reason_; }
   const std::string& model() const { return model_; }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <jcode/plugin.h>
+#include <jcode/support/stream_send.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -40,7 +41,7 @@ struct Built {
 //  max_output_tokens (when allowed).
 Built build_request(std::string_view conversation_json, const BuildOptions& options);
 
-class StreamDecoder {
+class StreamDecoder final : public support::Decoder {
  public:
   using Emit = std::function<jcode_status(const jcode_event&)>;
   // wire_to_native: reverse tool-name map (may be empty).
@@ -48,12 +49,12 @@ class StreamDecoder {
 
   // One SSE event (name, possibly empty, and data). Returns the emit status, or
   // JCODE_E_PROTOCOL (see error_message()) when the data is not a JSON object.
-  jcode_status feed(std::string_view event, std::string_view data);
+  jcode_status feed(std::string_view event, std::string_view data) override;
 
-  bool finished() const { return finished_; }      // response.completed/incomplete/failed seen
-  bool saw_error() const { return saw_error_; }    // an `error` event or response.failed
-  const std::string& error_message() const { return error_message_; }
-  const std::string& error_code() const { return error_code_; }
+  bool finished() const override { return finished_; }      // response.completed/incomplete/failed seen
+  bool saw_error() const override { return saw_error_; }    // an `error` event or response.failed
+  const std::string& error_message() const override { return error_message_; }
+  const std::string& error_code() const override { return error_code_; }
   const std::string& stop_reason() const { return stop_reason_; }
   const std::string& model() const { return model_; }
 
