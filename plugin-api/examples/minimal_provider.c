@@ -143,22 +143,21 @@ static const jcode_transport_api transport = {sizeof(jcode_transport_api), 0, "e
 
 /* ---- the plugin table and the entry point ---- */
 
+/* Designated initializers: fields a later ABI minor appends are zero (absent) without a
+ * -Wmissing-field-initializers warning, so the table keeps compiling with newer headers. */
 static const jcode_plugin_api plugin = {
-    sizeof(jcode_plugin_api),
-    "echo",                 /* id: must match the file name jcode-provider-echo.so */
-    "Echo",                 /* display_name */
-    "1.0.0",                /* version */
-    "A minimal example provider: answers with what it was sent",
-    JCODE_ROLE_CREDENTIALS | JCODE_ROLE_TRANSPORT,
-    0,                      /* flags */
-    endpoints,
-    sources,
-    echo_create,
-    echo_destroy,
-    &credentials,
-    NULL,                   /* no login role */
-    &transport,
-    NULL,                   /* no plugin-private status codes */
+    .struct_size = sizeof(jcode_plugin_api),
+    .id = "echo", /* must match the file name jcode-provider-echo.so */
+    .display_name = "Echo",
+    .version = "1.0.0",
+    .description = "A minimal example provider: answers with what it was sent",
+    .roles = JCODE_ROLE_CREDENTIALS | JCODE_ROLE_TRANSPORT,
+    .endpoints = endpoints,
+    .sources = sources,
+    .create = echo_create,
+    .destroy = echo_destroy,
+    .credentials = &credentials,
+    .transport = &transport, /* no login role, no plugin-private status codes */
 };
 
 JCODE_EXPORT jcode_status JCODE_CALL jcode_plugin_entry(const jcode_init_in *in, jcode_init_out *out) {

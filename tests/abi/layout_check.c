@@ -139,6 +139,11 @@ LOCK(offsetof(jcode_host_api, state_erase) == 168);
 LOCK(offsetof(jcode_host_api, oauth_authorize) == 176);
 LOCK(offsetof(jcode_host_api, device_authorize) == 184);
 LOCK(END_OF(jcode_host_api, is_cancelled) == 200);
+#if JCODE_ABI_MINOR >= 1 /* the frozen 1.0 header has none of the 1.1 members */
+/* ABI 1.1 appends two functions after the 1.0 table. */
+LOCK(offsetof(jcode_host_api, resolve_url) == 200);
+LOCK(END_OF(jcode_host_api, read_file) == 216);
+#endif
 
 LOCK(offsetof(jcode_credential_api, parse) == 8);
 LOCK(offsetof(jcode_credential_api, serialize) == 16);
@@ -188,6 +193,16 @@ LOCK(offsetof(jcode_plugin_api, credentials) == 80);
 LOCK(offsetof(jcode_plugin_api, login) == 88);
 LOCK(offsetof(jcode_plugin_api, transport) == 96);
 LOCK(END_OF(jcode_plugin_api, reason_string) == 112);
+#if JCODE_ABI_MINOR >= 1
+/* ABI 1.1: the aliases array after the 1.0 table; the alias declaration itself. */
+LOCK(offsetof(jcode_plugin_api, aliases) == 112);
+LOCK(END_OF(jcode_plugin_api, aliases) == 120);
+LOCK(offsetof(jcode_alias_decl, name) == 8);
+LOCK(offsetof(jcode_alias_decl, env_name) == 16);
+LOCK(offsetof(jcode_alias_decl, env_value) == 24);
+LOCK(offsetof(jcode_alias_decl, replacement) == 32);
+LOCK(END_OF(jcode_alias_decl, flags) == 44);
+#endif
 
 /* Frozen for every major: struct_size and abi_major come first. */
 LOCK(offsetof(jcode_init_in, struct_size) == 0);

@@ -120,6 +120,22 @@ class FakeHost : public HostServices {
   }
   Result<std::string> env_get(std::string_view, std::string_view name) override { return lookup(env, name); }
   Result<std::string> config_get(std::string_view, std::string_view key) override { return lookup(config, key); }
+  // ABI 1.1: answers are scripted; what was asked is recorded.
+  std::vector<std::string> resolved, files_read;
+  std::map<std::string, std::string> files;
+  Result<std::string> resolve_url(std::string_view, std::string_view url, std::string_view setting) override {
+    std::lock_guard l(mu);
+    resolved.push_back(std::string(setting) + "=" + std::string(url));
+    if (url.substr(0, 8) != "https://") return Error{JCODE_E_INVALID_ARG, std::string(setting) + ": must be https"};
+    return "http://127.0.0.1:1/" + std::string(url.substr(8));
+  }
+  Result<std::string> read_file(std::string_view, std::string_view path, uint64_t max_bytes) override {
+    {
+      std::lock_guard l(mu);
+      files_read.push_back(std::string(path) + "#" + std::to_string(max_bytes));
+    }
+    return lookup(files, path);  // takes mu itself
+  }
   Result<std::string> endpoint_url(std::string_view plugin, std::string_view name) override {
     auto it = endpoints.find(std::string(plugin) + "." + std::string(name));
     if (it == endpoints.end()) return Error{JCODE_E_NOT_FOUND, "unknown endpoint " + std::string(name)};

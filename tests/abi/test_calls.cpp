@@ -146,7 +146,7 @@ TEST_CASE("call_send: request through host HTTP, events back, unknown events ign
   CHECK(req.headers[0].second == "Bearer tok-xyz");
   REQUIRE(events.size() == 5);
   CHECK(events[0].type == EventType::thinking);
-  CHECK(events[0].text == "minor=0 is_cancelled=yes");
+  CHECK(events[0].text == "minor=" + std::to_string(JCODE_ABI_MINOR) + " is_cancelled=yes");
   CHECK(events[1].type == EventType::model);
   CHECK(events[1].text == "fixture-model-1");
   CHECK(events[2].type == EventType::text);
@@ -244,6 +244,42 @@ TEST_CASE("plugin.hpp: trampolines catch exceptions, Host reads env") {
   REQUIRE_FALSE(thrown.ok());
   CHECK(thrown.error().status == JCODE_E_INTERNAL);
   CHECK(thrown.error().message == "provider 'cppfixture': fixture: send throws on purpose");
+}
+
+TEST_CASE("ABI 1.1 through plugin.hpp: resolve_url and read_file reach the host; an alias is read") {
+  Loaded f("cppfixture");
+  f.host.files["/etc/fixture-token"] = "tok-123";
+  auto answer = [&](const std::string& model) -> jcode::Result<std::string> {
+    std::string text;
+    auto r = f.plugin->call_send(ChatRequest{model, "{}"}, nullptr, [&](const Event& e) {
+      text += e.text;
+      return jcode::Status{};
+    });
+    if (!r.ok()) return r.error();
+    return text;
+  };
+  auto url = answer("url:https://res.example/openai/v1");
+  REQUIRE(url.ok());
+  CHECK(*url == "http://127.0.0.1:1/res.example/openai/v1");
+  auto refused = answer("url:http://res.example");
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().status == JCODE_E_INVALID_ARG);
+  CHECK(refused.error().message == "provider 'cppfixture': FIXTURE_URL: must be https");  // the host's reason
+  auto file = answer("file:/etc/fixture-token");
+  REQUIRE(file.ok());
+  CHECK(*file == "tok-123");
+  CHECK(f.host.files_read.back() == "/etc/fixture-token#64");
+  auto missing = answer("file:/nope");
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().status == JCODE_E_NOT_FOUND);
+
+  const auto& info = f.plugin->info();
+  REQUIRE(info.aliases.size() == 1);
+  CHECK(info.aliases[0].name == "cpp-old");
+  CHECK(info.aliases[0].env_name == "FIXTURE_GREETING");
+  CHECK(info.aliases[0].env_value == "alias");
+  CHECK(info.aliases[0].deprecated());
+  CHECK_FALSE(info.aliases[0].hidden());
 }
 
 TEST_CASE("calls from several threads into one plugin are serialised and keep their own errors") {

@@ -21,35 +21,39 @@ std::vector<Event> send(Plugin& p) {
 
 }  // namespace
 
-TEST_CASE("a plugin built against the frozen 1.0 header loads and round-trips") {
-  TempDir tmp;
-  auto dir = tmp.dir("plugins");
-  install(dir, "frozen10");
-  FakeHost host;
-  host.endpoints["frozen10.api"] = "https://api.test";
-  Registry reg(host);
-  reg.discover(dirs({dir}));
-  REQUIRE(reg.find("frozen10"));
-  CHECK(reg.find("frozen10")->abi_minor == 0);
-  auto p = reg.instance("frozen10");
-  REQUIRE(p.ok());
-  auto cred = (*p)->call_parse(*reg.find("frozen10")->source("fixture_auth"), "token=old-but-fine");
-  REQUIRE(cred.ok());
-  CHECK(cred->access_token == "old-but-fine");
-  auto events = send(**p);
-  REQUIRE(events.size() == 5);
-  CHECK(events[2].text == "echo-body");
+TEST_CASE("a plugin built against each frozen header (1.0, 1.1) loads and round-trips") {
+  const std::pair<const char*, uint32_t> frozen[] = {{"frozen10", 0}, {"frozen11", 1}};
+  for (const auto& [id, minor] : frozen) {
+    CAPTURE(id);
+    TempDir tmp;
+    auto dir = tmp.dir("plugins");
+    install(dir, id);
+    FakeHost host;
+    host.endpoints[std::string(id) + ".api"] = "https://api.test";
+    Registry reg(host);
+    reg.discover(dirs({dir}));
+    REQUIRE(reg.find(id));
+    CHECK(reg.find(id)->abi_minor == minor);
+    auto p = reg.instance(id);
+    REQUIRE(p.ok());
+    auto cred = (*p)->call_parse(*reg.find(id)->source("fixture_auth"), "token=old-but-fine");
+    REQUIRE(cred.ok());
+    CHECK(cred->access_token == "old-but-fine");
+    auto events = send(**p);
+    REQUIRE(events.size() == 5);
+    CHECK(events[2].text == "echo-body");
+  }
 }
 
 TEST_CASE("negotiation: the plugin answers min(its minor, the host's newest)") {
   TempDir tmp;
   auto dir = tmp.dir("plugins");
-  install(dir, "future");  // implements minor 1
+  install(dir, "future");  // implements minor 2, newer than any host here
   FakeHost host;
   host.endpoints["future.api"] = "https://api.test";
 
   SUBCASE("a 1.0 host gets 1.0") {
-    Registry reg(host);
+    Registry reg(host, LoadOptions{.abi_minor_min = 0, .abi_minor_max = 0});
     reg.discover(dirs({dir}));
     REQUIRE(reg.find("future"));
     CHECK(reg.find("future")->abi_minor == 0);

@@ -8,6 +8,10 @@
 
 using namespace jcode::test;
 
+#define JCODE_ABI_MINOR_TEXT_(x) #x
+#define JCODE_ABI_MINOR_TEXT_X(x) JCODE_ABI_MINOR_TEXT_(x)
+#define JCODE_ABI_MINOR_TEXT JCODE_ABI_MINOR_TEXT_X(JCODE_ABI_MINOR)
+
 namespace {
 
 // Patches bytes of a copied fixture (e.g. the ELF header) to fake other binaries.
@@ -36,7 +40,7 @@ TEST_CASE("a good plugin loads, with its declarations copied into PluginInfo") {
   CHECK(i.path == dir / "jcode-provider-fixture.so");
   CHECK(i.origin == "test");
   CHECK(i.abi_major == 1);
-  CHECK(i.abi_minor == 0);
+  CHECK(i.abi_minor == JCODE_ABI_MINOR);
   CHECK(i.roles == (JCODE_ROLE_CREDENTIALS | JCODE_ROLE_LOGIN | JCODE_ROLE_TRANSPORT));
   REQUIRE(i.endpoints.size() == 3);
   CHECK(i.endpoints[0].name == "api");
@@ -134,7 +138,7 @@ TEST_CASE("each refusal reason has its own message") {
   };
   for (const Case& c : {Case{"noentry", "missing entry symbol jcode_plugin_entry"},
                         Case{"entryerror", "entry point failed: provider 'entryerror': fixture: the entry point refuses to start"},
-                        Case{"badminor", "answered ABI minor 7, above the newest this host offered (0)"},
+                        Case{"badminor", "answered ABI minor 7, above the newest this host offered (" JCODE_ABI_MINOR_TEXT ")"},
                         Case{"badtable", "invalid plugin table: the transport table does not match ROLE_TRANSPORT"},
                         Case{"idmismatch", "id 'other' does not match the file name's id 'idmismatch'"},
                         Case{"cppentrythrows", "a C++ exception escaped jcode_plugin_entry"},
@@ -147,7 +151,7 @@ TEST_CASE("each refusal reason has its own message") {
   CHECK(reg.plugins().empty());
   for (const Case& c : {Case{"noentry", "missing entry symbol jcode_plugin_entry"},
                         Case{"entryerror", "entry point failed: provider 'entryerror': fixture: the entry point refuses to start"},
-                        Case{"badminor", "answered ABI minor 7, above the newest this host offered (0)"},
+                        Case{"badminor", "answered ABI minor 7, above the newest this host offered (" JCODE_ABI_MINOR_TEXT ")"},
                         Case{"badtable", "invalid plugin table: the transport table does not match ROLE_TRANSPORT"},
                         Case{"idmismatch", "id 'other' does not match the file name's id 'idmismatch'"},
                         Case{"cppentrythrows", "a C++ exception escaped jcode_plugin_entry"},
@@ -164,11 +168,12 @@ TEST_CASE("a plugin whose minor is older than the host accepts is refused") {
   auto dir = tmp.dir("plugins");
   install(dir, "fixture");
   FakeHost host;
-  Registry reg(host, LoadOptions{.abi_minor_min = 1, .abi_minor_max = 2});
+  Registry reg(host, LoadOptions{.abi_minor_min = JCODE_ABI_MINOR + 1, .abi_minor_max = JCODE_ABI_MINOR + 2});
   reg.discover(dirs({dir}));
   REQUIRE(skipped(reg, "fixture"));
-  CHECK(skipped(reg, "fixture")->reason.find("ABI minor too old: the plugin serves 1.0, this host needs at least 1.1") !=
-        std::string::npos);
+  const std::string why = "ABI minor too old: the plugin serves 1." + std::to_string(JCODE_ABI_MINOR) +
+                          ", this host needs at least 1." + std::to_string(JCODE_ABI_MINOR + 1);
+  CHECK(skipped(reg, "fixture")->reason.find(why) != std::string::npos);
 }
 
 TEST_CASE("ELF files for another machine, class or type are refused before dlopen") {

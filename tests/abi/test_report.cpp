@@ -22,7 +22,7 @@ TEST_CASE("list: loaded plugins with ABI and roles, skipped files with reasons")
   CHECK(j["plugins"][1]["id"] == "fixture");
   CHECK(j["plugins"][1]["name"] == "Fixture");
   CHECK(j["plugins"][1]["version"] == "1.2.3");
-  CHECK(j["plugins"][1]["abi"] == "1.0");
+  CHECK(j["plugins"][1]["abi"] == "1." + std::to_string(JCODE_ABI_MINOR));
   CHECK(j["plugins"][1]["path"] == (dir / "jcode-provider-fixture.so").string());
   CHECK(j["plugins"][1]["roles"] == nlohmann::json({"credentials", "login", "transport"}));
   REQUIRE(j["skipped"].size() == 1);
@@ -37,7 +37,8 @@ TEST_CASE("list: loaded plugins with ABI and roles, skipped files with reasons")
 
   std::string text = list_text(reg, ListOptions{true, search});
   CHECK(text.find("Plugins: 2 loaded, 1 skipped") != std::string::npos);
-  CHECK(text.find("fixture  Fixture 1.2.3  ABI 1.0  roles: credentials, login, transport") != std::string::npos);
+  CHECK(text.find("fixture  Fixture 1.2.3  ABI 1." + std::to_string(JCODE_ABI_MINOR) +
+                  "  roles: credentials, login, transport") != std::string::npos);
   CHECK(text.find("jcode-provider-text.so: not an ELF file") != std::string::npos);
   CHECK(text.find("Search path (first match per id wins):") != std::string::npos);
 }

@@ -71,6 +71,34 @@ class ClaudeCli(JcodeTestCase):
         self.assertIn("JCODE_CLAUDE_CLI_PATH", p.stderr)
         self.assertIn("no-such-claude", p.stderr)
 
+    def test_the_cli_mode_is_declared_data_not_core_logic(self):
+        # The alias and the session source come from the plugin's tables (ABI 1.1).
+        info = json.loads(self.jcode("--json", "plugins", "info", "claude", check=0).stdout)
+        alias = next(a for a in info["aliases"] if a["name"] == "claude-subprocess")
+        self.assertEqual(alias["sets"], "JCODE_USE_CLAUDE_CLI=1")
+        self.assertTrue(alias["hidden"])
+        self.assertTrue(info["transport"]["subprocess"])
+        self.assertEqual(info["sources"][0]["id"], "claude_cli_session")
+        listed = json.loads(self.jcode("--json", "plugins", "list", check=0).stdout)
+        self.assertNotIn("claude-subprocess", json.dumps(listed))
+        # auth status says where the answer will come from: the CLI's own session.
+        status = json.loads(self.jcode("--json", "auth", "status", env=self.cli_env(JCODE_USE_CLAUDE_CLI="1"),
+                                       check=0).stdout)
+        claude = next(e for e in status if e["id"] == "claude")
+        self.assertEqual(claude["source_id"], "claude_cli_session")
+        self.assertEqual(claude["kind"], "session")
+
+    def test_auth_test_probes_the_cli_session_and_skips_jcode_tools(self):
+        p = self.jcode("--provider", "claude-subprocess", "--json", "auth-test",
+                       env=self.cli_env(FAKE_CLAUDE_REPLY="AUTH_TEST_OK"))
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        report = json.loads(p.stdout)[0]
+        steps = {s["name"]: s for s in report["steps"]}
+        self.assertTrue(steps["credential_probe"]["ok"], report)
+        self.assertIn("CLI session", steps["credential_probe"]["detail"])
+        self.assertTrue(steps["provider_smoke"]["ok"], report)
+        self.assertTrue(steps["tool_smoke"]["skipped"], report)
+
 
 if __name__ == "__main__":
     import unittest

@@ -53,7 +53,8 @@ class PluginsList(JcodeTestCase):
         self.assertEqual(urls["token"], "http://127.0.0.1:1/token")
         self.assertEqual(urls["api"], self.emu_url + "/api.anthropic.com")
         self.assertEqual([s["id"] for s in info["sources"]],
-                         ["jcode_claude_auth", "claude_code_credentials", "opencode_auth_json", "pi_auth_json"])
+                         ["claude_cli_session", "jcode_claude_auth", "claude_code_credentials", "opencode_auth_json",
+                          "pi_auth_json"])
 
     def test_plain_http_endpoint_override_is_refused(self):
         env = self.env(JCODE_ENDPOINT_CLAUDE_TOKEN="http://example.com/token")

@@ -107,3 +107,40 @@ TEST_CASE("endpoints: validate_url cases") {
   CHECK(jcode::endpoints::is_loopback_host("::1"));
   CHECK(!jcode::endpoints::is_loopback_host("::2"));
 }
+
+TEST_CASE("endpoints: resolve_runtime checks a plugin's run-time URL and maps it like an endpoint") {
+  using jcode::endpoints::resolve_runtime;
+  MapEnv plain;
+  auto r = resolve_runtime("https://res.openai.azure.com/openai/v1", "AZURE_OPENAI_ENDPOINT", plain);
+  REQUIRE(r.ok());
+  CHECK(*r == "https://res.openai.azure.com/openai/v1");
+
+  MapEnv emu({{"JCODE_EMULATOR_URL", "http://127.0.0.1:9000/"}});
+  auto m = resolve_runtime("https://res.openai.azure.com:8443/openai/v1?x=1", "AZURE_OPENAI_ENDPOINT", emu);
+  REQUIRE(m.ok());
+  CHECK(*m == "http://127.0.0.1:9000/res.openai.azure.com:8443/openai/v1?x=1");
+  // Plain http to this machine is already local: not rewritten. The metadata address is.
+  auto local = resolve_runtime("http://127.0.0.1:5000/v1", "OPENAI_BASE_URL", emu);
+  REQUIRE(local.ok());
+  CHECK(*local == "http://127.0.0.1:5000/v1");
+  auto imds = resolve_runtime("http://169.254.169.254/metadata", "IDENTITY_ENDPOINT", emu);
+  REQUIRE(imds.ok());
+  CHECK(*imds == "http://127.0.0.1:9000/169.254.169.254/metadata");
+
+  auto bad = resolve_runtime("http://res.example.com/v1", "AZURE_OPENAI_ENDPOINT in azure-openai.env", plain);
+  REQUIRE(!bad.ok());
+  CHECK(bad.error().status == JCODE_E_INVALID_ARG);
+  CHECK(bad.error().message.find("AZURE_OPENAI_ENDPOINT in azure-openai.env: 'http://res.example.com/v1'") == 0);
+  auto unnamed = resolve_runtime("https://u:p@x.example/", "", plain);
+  REQUIRE(!unnamed.ok());
+  CHECK(unnamed.error().message.find("the URL: ") == 0);
+}
+
+TEST_CASE("endpoints: a declared plain-http metadata default goes to the emulator too") {
+  Config empty = cfg("");
+  MapEnv emu({{"JCODE_EMULATOR_URL", "http://127.0.0.1:9000"}});
+  auto r = jcode::endpoints::resolve("azure", "imds", "http://169.254.169.254", empty, emu);
+  REQUIRE(r.ok());
+  CHECK(r->url == "http://127.0.0.1:9000/169.254.169.254");
+  CHECK(r->origin == jcode::endpoints::Origin::emulator);
+}

@@ -228,6 +228,8 @@ class Runner {
     auto r = send_once();
     if (!r && r.status() == JCODE_E_AUTH_EXPIRED && credentials_) {
       auto fresh = credentials_(true);
+      // Nothing to renew: the plugin's message (which key, how to fix it) says it best.
+      if (!fresh && fresh.status() == JCODE_E_NOT_SUPPORTED) return r.error();
       if (!fresh) return fresh.error();
       cred_ = std::move(*fresh);
       have_cred_ = true;

@@ -9,8 +9,10 @@
 #include <jcode/auth/pending.hpp>
 #include <jcode/config/config.hpp>
 #include <jcode/endpoints/endpoints.hpp>
+#include <jcode/fs/fs.hpp>
 #include <jcode/http/client.hpp>
 #include <jcode/log/log.hpp>
+#include <jcode/paths/paths.hpp>
 #include <jcode/process/process.hpp>
 #include <jcode/ui/browser.hpp>
 #include <jcode/ui/terminal.hpp>
@@ -105,6 +107,32 @@ Result<std::string> Services::endpoint_url(std::string_view plugin, std::string_
   }
   return Error{JCODE_E_NOT_FOUND, "plugin " + std::string(plugin) + " declares no endpoint named '" +
                                       std::string(name) + "'"};
+}
+
+Result<std::string> Services::resolve_url(std::string_view, std::string_view url, std::string_view setting) {
+  return endpoints::resolve_runtime(url, setting, ctx_.env());
+}
+
+Result<std::string> Services::read_file(std::string_view plugin, std::string_view path, uint64_t max_bytes) {
+  auto p = paths::expand_user(path, ctx_.env());
+  if (!p) return p.error();
+  if (!p->is_absolute())
+    return Error{JCODE_E_INVALID_ARG, "provider '" + std::string(plugin) + "' asked for the relative path '" +
+                                          std::string(path) + "'; the setting naming it must hold an absolute path"};
+  // jcode's logins are reached through store_read only (its checks, its consent rules).
+  if (auto home = paths::jcode_home(ctx_.env())) {
+    std::error_code ec;
+    auto rel = std::filesystem::weakly_canonical(*p, ec).lexically_relative(std::filesystem::weakly_canonical(*home, ec));
+    if (!rel.empty() && *rel.begin() != "..")
+      return Error{JCODE_E_DENIED, *p == *home ? "refusing to read jcode's home as a file"
+                                               : "refusing to read " + p->string() +
+                                                     ": it is inside jcode's home, where only jcode's own stores read"};
+  }
+  const std::size_t cap = max_bytes == 0 ? std::size_t{1} << 20 : static_cast<std::size_t>(max_bytes);
+  auto text = fs::read_file(*p, cap);
+  if (!text) return text.error();
+  log::add_secret(*text);
+  return std::move(*text);
 }
 
 int64_t Services::now_ms(std::string_view) {

@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "context.hpp"
 #include "options.hpp"
+#include "provider_select.hpp"
 
 #include <jcode/cli/exit_codes.hpp>
 #include <jcode/cli/main.hpp>
@@ -230,27 +231,21 @@ int main(int argc, char** argv) {
   }
   if (!action) return exit_usage;
   log::Logger::global().set_verbosity(global.verbose);
-  // The hidden, deprecated `--provider claude-subprocess`: the Claude plugin with its
-  // Claude Code CLI transport.
-  if (global.provider == "claude-subprocess") {
-    global.provider = "claude";
-    ::setenv("JCODE_USE_CLAUDE_CLI", "1", 1);
-  }
   // Every command may hold tokens in memory: no core file, no ptrace by other processes.
   if (auto st = log::disable_core_dumps(); !st) log::debug(st.error().message);
   if (!global.provider_profile.empty()) {
-    // Named OpenAI-compatible profiles need the openai-compatible provider plugin, which
-    // this build does not have yet: say so instead of ignoring the flag.
+    // Named profiles are offered by a provider plugin; none in this build does yet: say so
+    // instead of ignoring the flag.
     std::cerr << "jcode: --provider-profile " << global.provider_profile
-              << ": named provider profiles are not supported by this jcode build yet (no openai-compatible "
-                 "provider plugin); use --provider <id>\n";
+              << ": named provider profiles are not supported by this jcode build yet (no installed provider "
+                 "plugin offers them); use --provider <id>\n";
     return exit_usage;
   }
-  if (early) {
-    early->set_global(global);
-    return action(*early);
-  }
-  Context ctx(global);
+  std::optional<Context> own;
+  Context& ctx = early ? *early : own.emplace(global);
+  // A plugin's other name (a deprecated id): the plugin, with the environment it asks for.
+  if (auto st = apply_alias(ctx, global.provider); !st) return ctx.fail(st.error());
+  ctx.set_global(global);
   return action(ctx);
 }
 

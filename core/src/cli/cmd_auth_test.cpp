@@ -97,10 +97,7 @@ Report test_one(Context& ctx, const std::string& id, const AuthTestOptions& opt,
   // 1. credential discovery
   app::ProviderAuth pa(ctx, **plugin);
   std::optional<auth::Discovered> found;
-  const bool cli_mode = claude_cli_mode(ctx, id);
-  if (cli_mode) {
-    rep.add({"credential_probe", true, true, "Skipped: the Claude Code CLI transport uses the CLI's own login"});
-  } else if (!info.sources.empty()) {
+  if (!info.sources.empty()) {
     auto f = pa.acquire(explicit_choice, true);
     if (!f) {
       rep.add({"credential_probe", false, false, f.error().message});
@@ -179,7 +176,9 @@ Report test_one(Context& ctx, const std::string& id, const AuthTestOptions& opt,
   }
   // 4. tool smoke through the tool-attached path
   if (opt.no_tool_smoke) return rep;
-  if (!info.transport->tools() || cli_mode) {
+  // A CLI session credential: a local CLI answers and runs its own tools, jcode's are not offered.
+  const bool cli_session = found && found->credential.kind == model::CredentialKind::session;
+  if (!info.transport->tools() || cli_session) {
     rep.add({"tool_smoke", true, true, "Skipped: " + info.display_name + " runs tools itself (text only here)"});
     return rep;
   }
@@ -308,7 +307,7 @@ int cmd_auth_test(Context& ctx, const AuthTestOptions& opt) {
     if (ids.empty())
       return ctx.fail(Error{JCODE_E_AUTH_REQUIRED, "no provider is configured; log in with `jcode login --provider <id>`"});
   } else {
-    ids.push_back(ctx.global().provider == "claude-subprocess" ? "claude" : ctx.global().provider);
+    ids.push_back(ctx.global().provider);  // an alias was already resolved to its plugin
   }
   std::vector<Report> reports;
   for (const auto& id : ids) {

@@ -128,11 +128,24 @@ int cmd_login(Context& ctx, const LoginOptions& opt) {
     log::add_secret(req.auth_code);
   }
   for (const auto& [name, value] : opt.plugin_options) {
-    bool declared = false;
-    for (const auto& o : info.login->options) declared = declared || o.name == name;
-    if (!declared)
+    const plugins::OptionDecl* decl = nullptr;
+    for (const auto& o : info.login->options)
+      if (o.name == name) decl = &o;
+    if (!decl)
       return ctx.fail(Error{JCODE_E_INVALID_ARG, "--" + name + " is not an option of `jcode login --provider " + info.id + "`"});
-    req.options[name] = value;
+    if (!decl->is_secret()) {
+      req.options[name] = value;
+      continue;
+    }
+    // A secret never reaches argv: the flag (or the value "-") means "read it from stdin", and
+    // the host reads it, so no plugin touches the terminal or stdin itself.
+    if (!decl->is_flag() && value != "-")
+      return ctx.fail(Error{JCODE_E_INVALID_ARG, "--" + name + " takes its value from stdin only: pass --" + name +
+                                                     " - and pipe the value in, so it stays out of argv and shell history"});
+    auto secret = value_or_stdin("-", "--" + name);
+    if (!secret) return ctx.fail(secret.error());
+    log::add_secret(*secret);
+    req.options[name] = *secret;
   }
   ctx.services().set_no_browser(opt.no_browser);
   // Nobody to paste a code and no browser to complete a loopback redirect: waiting would only

@@ -5,13 +5,25 @@
 
 #include <jcode/auth/refresh.hpp>
 
+#include <jcode/log/log.hpp>
+
+#include <cstdlib>
 #include <mutex>
 
 namespace jcode::cli {
-bool claude_cli_mode(const Context& ctx, const std::string& id) {
-  if (id != "claude") return false;
-  auto v = ctx.env().get("JCODE_USE_CLAUDE_CLI");
-  return v && *v == "1";
+Status apply_alias(Context& ctx, std::string& name) {
+  if (name.empty()) return {};
+  auto reg = ctx.registry();
+  if (!reg) return reg.error();
+  auto [plugin, alias] = (*reg)->find_alias(name);
+  if (!plugin) return {};
+  if (alias->deprecated())
+    log::warn("--provider " + name + " is deprecated" +
+              (alias->replacement.empty() ? "" : "; use " + alias->replacement + " instead"));
+  // Set before any plugin reads it; env_get and child processes see the process environment.
+  if (!alias->env_name.empty()) ::setenv(alias->env_name.c_str(), alias->env_value.c_str(), 1);
+  name = plugin->id;
+  return {};
 }
 
 Result<SelectedProvider> select_named_provider(Context& ctx, const std::string& id, bool explicit_choice,
@@ -22,7 +34,7 @@ Result<SelectedProvider> select_named_provider(Context& ctx, const std::string& 
   if (!plugin) return plugin.error();
   SelectedProvider out;
   out.plugin = *plugin;
-  if ((*plugin)->info().sources.empty() || claude_cli_mode(ctx, id)) return out;
+  if ((*plugin)->info().sources.empty()) return out;
 
   auto pa = std::make_shared<app::ProviderAuth>(ctx, **plugin);
   if (!found) {
@@ -55,8 +67,9 @@ Result<SelectedProvider> select_named_provider(Context& ctx, const std::string& 
       if (!again) return again.error();
       st->cred = again->credential;
     } else if (force_refresh) {
-      return Error{JCODE_E_AUTH_REQUIRED, pa->info().display_name + " refused the credential from " + st->source.label +
-                                              "; run `jcode login --provider " + pa->info().id + "`"};
+      // A key or a CLI session cannot be renewed here (see agent::CredentialProvider).
+      return Error{JCODE_E_NOT_SUPPORTED, pa->info().display_name + " refused the credential from " +
+                                              st->source.label + "; run `jcode login --provider " + pa->info().id + "`"};
     }
     return st->cred;
   };
@@ -69,6 +82,7 @@ Result<SelectedProvider> select_provider(Context& ctx) {
   if (!cfg) return cfg.error();
   if (id.empty()) {
     if (auto d = (*cfg)->default_provider()) id = *d;
+    if (auto st = apply_alias(ctx, id); !st) return st.error();
   }
   if (!id.empty()) return select_named_provider(ctx, id, !ctx.global().provider.empty());
   // Auto-detection: the first provider with a usable credential, never prompting.

@@ -25,9 +25,10 @@ struct SelectedProvider {
 
 Result<SelectedProvider> select_provider(Context& ctx);
 
-// The deprecated Claude Code CLI transport is on (JCODE_USE_CLAUDE_CLI=1, or the hidden
-// --provider claude-subprocess): the claude plugin then uses the CLI's own login.
-bool claude_cli_mode(const Context& ctx, const std::string& id);
+// When `name` is another plugin's alias (ABI 1.1, e.g. a deprecated id), replaces it with
+// that plugin's id and sets the environment the alias asks for; a deprecated alias warns
+// once. Unknown names are left alone (the later lookup says they are not installed).
+Status apply_alias(Context& ctx, std::string& name);
 
 // Selection for one named plugin (auth-test loops over several). `found`: a credential the
 // caller already discovered for it, so the sources are not walked (or consent asked) twice.

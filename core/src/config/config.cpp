@@ -110,7 +110,7 @@ Status validate(const toml::table& root, const stdfs::path& file) {
   if (auto s = check_strings(want_table("provider"), "provider", {"default_provider", "default_model"}); !s.ok()) return s;
   if (const auto* eps = want_table("endpoints")) {
     for (const auto& [k, v] : *eps) {
-      if (!v.is_string()) return bad(v, "[endpoints] \"" + std::string(k.str()) + "\" must be a URL string, e.g. \"openai.token\" = \"https://…\"");
+      if (!v.is_string()) return bad(v, "[endpoints] \"" + std::string(k.str()) + "\" must be a URL string, e.g. \"<plugin>.token\" = \"https://…\"");
     }
   }
   if (auto s = check_string_arrays(want_table("plugins"), "plugins", {"enable_only", "disable"}); !s.ok()) return s;

@@ -6,6 +6,7 @@
 
 #include <cctype>
 #include <memory>
+#include <optional>
 
 namespace jcode::endpoints {
 namespace {
@@ -81,7 +82,37 @@ Result<Parsed> parse(std::string_view url, std::string_view setting) {
   return p;
 }
 
+// Under JCODE_EMULATOR_URL every https URL (and the plain-http instance-metadata address)
+// becomes <emulator>/<host[:port]><path>; plain http to this machine is already local and
+// stays. nullopt: no emulator, or a URL that is not rewritten.
+Result<std::optional<std::string>> emulated(const Parsed& p, const paths::Env& env) {
+  auto emu = non_empty(env, "JCODE_EMULATOR_URL");
+  if (!emu) return std::optional<std::string>();
+  auto base = parse(*emu, "JCODE_EMULATOR_URL");
+  if (!base.ok()) return std::move(base).error();
+  if (!is_loopback_host(base->host)) {
+    return Error{JCODE_E_INVALID_ARG, "JCODE_EMULATOR_URL: '" + shown(*emu) +
+                                          "' is not on this machine; point it at the local emulator, "
+                                          "e.g. http://127.0.0.1:PORT"};
+  }
+  if (p.scheme != "https" && !http::is_instance_metadata_host(p.host)) return std::optional<std::string>();
+  std::string b = *emu;
+  while (!b.empty() && b.back() == '/') b.pop_back();
+  std::string url = b + "/" + p.host + (p.port.empty() ? "" : ":" + p.port) + p.path;
+  if (!p.query.empty()) url += "?" + p.query;
+  return std::optional<std::string>(std::move(url));
+}
+
 }  // namespace
+
+Result<std::string> resolve_runtime(std::string_view url, std::string_view setting, const paths::Env& env) {
+  auto p = parse(url, setting.empty() ? std::string_view("the URL") : setting);
+  if (!p.ok()) return std::move(p).error();
+  auto e = emulated(*p, env);
+  if (!e) return e.error();
+  if (*e) return **e;
+  return std::string(url);
+}
 
 std::string_view to_string(Origin origin) {
   switch (origin) {
@@ -141,22 +172,9 @@ Result<Resolved> resolve(std::string_view plugin_id, std::string_view endpoint_n
   auto def = parse(default_url, default_setting);
   if (!def.ok()) return std::move(def).error();
 
-  if (auto emu = non_empty(env, "JCODE_EMULATOR_URL")) {
-    auto base = parse(*emu, "JCODE_EMULATOR_URL");
-    if (!base.ok()) return std::move(base).error();
-    if (!is_loopback_host(base->host)) {
-      return Error{JCODE_E_INVALID_ARG, "JCODE_EMULATOR_URL: '" + shown(*emu) +
-                                            "' is not on this machine; point it at the local emulator, "
-                                            "e.g. http://127.0.0.1:PORT"};
-    }
-    if (def->scheme == "https") {
-      std::string b = *emu;
-      while (!b.empty() && b.back() == '/') b.pop_back();
-      std::string url = b + "/" + def->host + (def->port.empty() ? "" : ":" + def->port) + def->path;
-      if (!def->query.empty()) url += "?" + def->query;
-      return done(std::move(url), Origin::emulator, "JCODE_EMULATOR_URL");
-    }
-  }
+  auto e = emulated(*def, env);
+  if (!e) return e.error();
+  if (*e) return done(std::move(**e), Origin::emulator, "JCODE_EMULATOR_URL");
   return Resolved{std::string(default_url), Origin::default_value, ""};
 }
 

@@ -420,6 +420,24 @@ int32_t JCODE_CALL h_is_cancelled(jcode_host_ctx* ctx) {
   return cancelled;
 }
 
+// ---- ABI 1.1 ----
+
+jcode_status JCODE_CALL h_resolve_url(jcode_host_ctx* ctx, jcode_str url, jcode_str setting, jcode_sink* out) {
+  return guarded(ctx, "resolve_url", [&] {
+    if (!valid(url) || !valid(setting) || !sink_ok(out)) return invalid(ctx, "resolve_url", "NULL url or sink");
+    return deliver(ctx,
+                   ctx->services->resolve_url(ctx->plugin_id, std::string(view_of(url)), std::string(view_of(setting))),
+                   out);
+  });
+}
+
+jcode_status JCODE_CALL h_read_file(jcode_host_ctx* ctx, jcode_str path, uint64_t max_bytes, jcode_sink* out) {
+  return guarded(ctx, "read_file", [&] {
+    if (!valid(path) || path.len == 0 || !sink_ok(out)) return invalid(ctx, "read_file", "empty path or NULL sink");
+    return deliver(ctx, ctx->services->read_file(ctx->plugin_id, std::string(view_of(path)), max_bytes), out);
+  });
+}
+
 const jcode_host_api kTable = [] {
   jcode_host_api t{};
   t.struct_size = sizeof(jcode_host_api);
@@ -448,6 +466,8 @@ const jcode_host_api kTable = [] {
   t.oauth_authorize = h_oauth_authorize;
   t.device_authorize = h_device_authorize;
   t.is_cancelled = h_is_cancelled;
+  t.resolve_url = h_resolve_url;
+  t.read_file = h_read_file;
   return t;
 }();
 

@@ -70,5 +70,11 @@ Result<std::string> HostServices::device_authorize(std::string_view, const model
   return service_unavailable("device_authorize");
 }
 bool HostServices::is_cancelled(std::string_view) { return false; }
+Result<std::string> HostServices::resolve_url(std::string_view, std::string_view, std::string_view) {
+  return service_unavailable("resolve_url");
+}
+Result<std::string> HostServices::read_file(std::string_view, std::string_view, uint64_t) {
+  return service_unavailable("read_file");
+}
 
 }  // namespace jcode::plugins

@@ -20,4 +20,10 @@ const EndpointDecl* PluginInfo::endpoint(std::string_view name) const {
   return nullptr;
 }
 
+const AliasDecl* PluginInfo::alias(std::string_view name) const {
+  for (const auto& a : aliases)
+    if (a.name == name) return &a;
+  return nullptr;
+}
+
 }  // namespace jcode::plugins

@@ -19,8 +19,10 @@ bool id_chars(const char* s, bool allow_dash, bool allow_underscore) {
   return true;
 }
 
-bool is_loopback_http(std::string_view url) {
-  for (std::string_view host : {"http://127.0.0.1", "http://localhost", "http://[::1]"}) {
+// Plain http is allowed to this machine and to the cloud instance-metadata address (which
+// only speaks http, e.g. Azure's managed identity endpoint).
+bool is_local_http(std::string_view url) {
+  for (std::string_view host : {"http://127.0.0.1", "http://localhost", "http://[::1]", "http://169.254.169.254"}) {
     if (url.substr(0, host.size()) == host &&
         (url.size() == host.size() || url[host.size()] == ':' || url[host.size()] == '/'))
       return true;
@@ -89,8 +91,9 @@ std::optional<std::string> read_plugin_table(const jcode_plugin_api* api, const 
       if (!whole(e) || !id_chars(e->name, false, true))
         return "endpoint #" + std::to_string(i) + " has no valid name ([a-z0-9_]+)";
       std::string_view url = e->default_url ? e->default_url : "";
-      if (url.substr(0, 8) != "https://" && !is_loopback_http(url))
-        return "endpoint '" + std::string(e->name) + "' has a default_url that is not https:// (or loopback http)";
+      if (url.substr(0, 8) != "https://" && !is_local_http(url))
+        return "endpoint '" + std::string(e->name) +
+               "' has a default_url that is not https:// (or http:// to loopback or the instance-metadata address)";
       for (const auto& prev : info.endpoints)
         if (prev.name == e->name) return "endpoint '" + prev.name + "' is declared twice";
       info.endpoints.push_back(EndpointDecl{e->name, e->default_url, str_of(e->description)});
@@ -168,6 +171,20 @@ std::optional<std::string> read_plugin_table(const jcode_plugin_api* api, const 
     li.has_after_login = l->after_login != nullptr;
     li.has_run = l->run != nullptr;
     info.login = std::move(li);
+  }
+
+  // ABI 1.1: other names, read only when the plugin's table is that large (a 1.0 plugin has
+  // none). A malformed alias is a malformed table, like any bad declaration.
+  if (JCODE_HAS_FIELD(api, jcode_plugin_api, aliases) && api->aliases) {
+    for (size_t i = 0; api->aliases[i]; ++i) {
+      const jcode_alias_decl* a = api->aliases[i];
+      if (!JCODE_HAS_FIELD(a, jcode_alias_decl, flags) || !id_chars(a->name, true, false) ||
+          std::string_view(a->name) == info.id || (a->env_name && !a->env_value))
+        return "alias #" + std::to_string(i) + " has no valid name ([a-z0-9-]+, not the plugin's id) or an env_name "
+               "without env_value";
+      info.aliases.push_back(AliasDecl{a->name, str_of(a->env_name), str_of(a->env_value), str_of(a->replacement),
+                                       a->flags});
+    }
   }
 
   if (const jcode_transport_api* t = api->transport) {

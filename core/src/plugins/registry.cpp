@@ -100,6 +100,13 @@ const PluginInfo* Registry::find(std::string_view id) const {
   return nullptr;
 }
 
+std::pair<const PluginInfo*, const AliasDecl*> Registry::find_alias(std::string_view name) const {
+  if (find(name)) return {nullptr, nullptr};
+  for (const auto& p : plugins_)
+    if (const AliasDecl* a = p->info_.alias(name)) return {&p->info_, a};
+  return {nullptr, nullptr};
+}
+
 void Registry::skip(const SearchDir& dir, const std::filesystem::path& file, const std::string& id,
                     std::string reason) {
   skipped_.push_back(SkippedFile{file, id, dir.origin, std::move(reason)});

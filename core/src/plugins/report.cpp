@@ -181,6 +181,13 @@ Result<json> info_json(const Registry& registry, std::string_view id) {
   if (i->transport)
     j["transport"] = {{"default_model", i->transport->default_model}, {"tools", i->transport->tools()},
                       {"subprocess", i->transport->subprocess()}};
+  j["aliases"] = json::array();
+  for (const auto& a : i->aliases) {
+    json aj{{"name", a.name}, {"hidden", a.hidden()}, {"deprecated", a.deprecated()}};
+    if (!a.env_name.empty()) aj["sets"] = a.env_name + "=" + a.env_value;
+    if (!a.replacement.empty()) aj["replacement"] = a.replacement;
+    j["aliases"].push_back(std::move(aj));
+  }
   return j;
 }
 
@@ -236,6 +243,13 @@ Result<std::string> info_text(const Registry& registry, std::string_view id) {
     out << "Transport: default model " << j["transport"]["default_model"].get<std::string>()
         << (j["transport"]["tools"].get<bool>() ? ", tools" : "")
         << (j["transport"]["subprocess"].get<bool>() ? ", local CLI" : "") << "\n";
+  for (const auto& a : j["aliases"]) {
+    out << "Alias: --provider " << a["name"].get<std::string>();
+    if (a.contains("sets")) out << " (sets " << a["sets"].get<std::string>() << ")";
+    if (a["deprecated"].get<bool>())
+      out << ", deprecated" << (a.contains("replacement") ? "; use " + a["replacement"].get<std::string>() : "");
+    out << "\n";
+  }
   return out.str();
 }
 

@@ -3,7 +3,9 @@
  *
  * Everything here is compiled INTO the plugin: no C++ type, exception or allocation crosses
  * the boundary, which stays the C ABI of jcode/plugin.h. It offers
- *  - jcode::plugin::Host: the host table + this plugin's context, with C++ methods;
+ *  - jcode::plugin::Host: the host table + this plugin's context, with a C++ method for every
+ *    host service (log, errors, secrets, config/env/endpoints, HTTP, prompts, browser,
+ *    store, pending state, the OAuth engine, subprocesses), so plugins need no raw upcalls;
  *  - sink helpers: write(sink, text) and StringSink (a plugin-owned sink for host output);
  *  - HTTP helpers: kv_list(pairs), http_request(method, url, headers, body, flags), and the
  *    response sinks BufferedResponse (status + capped body) and StreamedResponse (SSE events
@@ -11,6 +13,7 @@
  *  - guard(): the exception-catching trampoline (any exception → set_error + status);
  *  - create/destroy and per-role trampolines for a class T, and tables built from them:
  *      credential_api<T>(), transport_api<T>(default_model, flags), login_api<T>(...);
+ *  - declarative tables: endpoint(), source({...}), option(), plugin_api<T>({...});
  *  - JCODE_DEFINE_PLUGIN(api, minor): emits jcode_plugin_entry with correct negotiation.
  *
  * Minimal use:
@@ -258,6 +261,188 @@ class Host {
     if (!*this || !api_->http) return JCODE_E_NOT_SUPPORTED;
     return api_->http(ctx_, &req, &sink);
   }
+  jcode_status random_bytes(void* buf, size_t len) const noexcept {
+    if (!*this || !api_->random_bytes) return JCODE_E_NOT_SUPPORTED;
+    return api_->random_bytes(ctx_, buf, len);
+  }
+
+  /* ---- ABI 1.1: run-time URLs and user-named files (JCODE_E_NOT_SUPPORTED on a 1.0 host) ---- */
+  /* The URL to contact for one built from the user's data (see jcode_host_api.resolve_url);
+   * nullopt when refused, with the host's message recorded for the current call. */
+  std::optional<std::string> resolve_url(std::string_view url, std::string_view setting) const {
+    if (!*this || !JCODE_HAS_FIELD(api_, jcode_host_api, resolve_url) || !api_->resolve_url) {
+      error(JCODE_E_NOT_SUPPORTED, "this jcode is too old for the plugin (it needs host ABI 1.1: resolve_url)");
+      return std::nullopt;
+    }
+    StringSink out;
+    if (api_->resolve_url(ctx_, str(url), str(setting), out.get()) != JCODE_OK) return std::nullopt;
+    return out.take();
+  }
+  /* A file the user's environment names; JCODE_E_NOT_FOUND when absent. */
+  jcode_status read_file(std::string_view path, std::string& content, uint64_t max_bytes = 0) const {
+    if (!*this || !JCODE_HAS_FIELD(api_, jcode_host_api, read_file) || !api_->read_file)
+      return JCODE_E_NOT_SUPPORTED;
+    StringSink out(true);
+    jcode_status st = api_->read_file(ctx_, str(path), max_bytes, out.get());
+    if (st == JCODE_OK) content = out.str();
+    return st;
+  }
+
+  /* ---- the user ---- */
+  /* Asks the user (JCODE_PROMPT_*); the answer replaces `answer`. JCODE_E_NONINTERACTIVE
+   * without a terminal, JCODE_E_CANCELLED on Ctrl-C/EOF; the host set the message. A SECRET
+   * answer is wiped from the host's buffer; the caller keeps its copy short-lived. */
+  jcode_status prompt(int32_t kind, std::string_view question, std::string& answer,
+                      std::string_view default_value = {}, std::string_view choices = {}) const {
+    if (!*this || !api_->prompt) return JCODE_E_NOT_SUPPORTED;
+    jcode_prompt p{};
+    p.struct_size = sizeof p;
+    p.kind = kind;
+    p.question = str(question);
+    p.default_value = str(default_value);
+    p.choices = str(choices);
+    StringSink out(kind == JCODE_PROMPT_SECRET);
+    jcode_status st = api_->prompt(ctx_, &p, out.get());
+    if (st == JCODE_OK) answer = out.str();
+    return st;
+  }
+  /* JCODE_E_NOT_SUPPORTED when no browser may be opened: the host printed the URL instead. */
+  jcode_status open_url(std::string_view url) const noexcept {
+    if (!*this || !api_->open_url) return JCODE_E_NOT_SUPPORTED;
+    return api_->open_url(ctx_, str(url));
+  }
+
+  /* ---- credential store and pending login state ---- */
+  /* The content of one of the plugin's own JCODE_FILE / APP_ENV_FILE sources, by source id.
+   * JCODE_E_NOT_FOUND when it does not exist yet; other failures carry the host's message. */
+  jcode_status store_read(std::string_view source_id, std::string& content) const {
+    if (!*this || !api_->store_read) return JCODE_E_NOT_SUPPORTED;
+    StringSink out(true);
+    jcode_status st = api_->store_read(ctx_, str(source_id), out.get());
+    if (st == JCODE_OK) content = out.str();
+    return st;
+  }
+  /* Replaces that source's content (atomic, mode 0600). */
+  jcode_status store_write(std::string_view source_id, std::string_view content) const noexcept {
+    if (!*this || !api_->store_write) return JCODE_E_NOT_SUPPORTED;
+    return api_->store_write(ctx_, str(source_id), str(content));
+  }
+  jcode_status state_put(std::string_view key, std::string_view value, int64_t ttl_ms) const noexcept {
+    if (!*this || !api_->state_put) return JCODE_E_NOT_SUPPORTED;
+    return api_->state_put(ctx_, str(key), str(value), ttl_ms);
+  }
+  /* JCODE_E_NOT_FOUND when absent or expired. */
+  jcode_status state_get(std::string_view key, std::string& value) const {
+    if (!*this || !api_->state_get) return JCODE_E_NOT_SUPPORTED;
+    StringSink out(true);
+    jcode_status st = api_->state_get(ctx_, str(key), out.get());
+    if (st == JCODE_OK) value = out.str();
+    return st;
+  }
+  jcode_status state_erase(std::string_view key) const noexcept {
+    if (!*this || !api_->state_erase) return JCODE_E_NOT_SUPPORTED;
+    return api_->state_erase(ctx_, str(key));
+  }
+
+  /* ---- the OAuth engine: the token endpoint's JSON response replaces token_json ---- */
+  jcode_status oauth_authorize(const jcode_oauth_client& client, const jcode_login_request& req,
+                               std::string& token_json) const {
+    if (!*this || !api_->oauth_authorize) return JCODE_E_NOT_SUPPORTED;
+    StringSink out(true);
+    jcode_status st = api_->oauth_authorize(ctx_, &client, &req, out.get());
+    if (st == JCODE_OK) token_json = out.str();
+    return st;
+  }
+  jcode_status device_authorize(const jcode_device_client& client, const jcode_login_request& req,
+                                std::string& token_json) const {
+    if (!*this || !api_->device_authorize) return JCODE_E_NOT_SUPPORTED;
+    StringSink out(true);
+    jcode_status st = api_->device_authorize(ctx_, &client, &req, out.get());
+    if (st == JCODE_OK) token_json = out.str();
+    return st;
+  }
+
+  /* ---- subprocesses ---- */
+  /* Runs spec.argv (argv[0] searched in PATH) to completion. Stdout goes to on_stdout, chunk
+   * by chunk, when given (a non-OK return stops the child), else it is collected in out
+   * (at most max_stdout bytes; more stops the child with JCODE_E_PROTOCOL). Only the last
+   * stderr_tail bytes of stderr are kept. Secrets belong in env or stdin_data, never argv. */
+  struct Process {
+    std::vector<std::string> argv;
+    std::vector<std::pair<std::string, std::string>> env;
+    std::string stdin_data;
+    uint32_t timeout_ms = 0; /* 0 = none; the host kills the child on expiry (JCODE_E_TIMEOUT) */
+    std::function<jcode_status(std::string_view chunk)> on_stdout;
+    size_t max_stdout = size_t{1} << 20;
+    size_t stderr_tail = 4096;
+  };
+  struct ProcessResult {
+    /* The host's status (JCODE_E_NOT_FOUND: no such program, JCODE_E_TIMEOUT, …) or the
+     * status on_stdout stopped the child with. JCODE_OK: it ran; see exit_code. */
+    jcode_status status = JCODE_OK;
+    bool stopped = false; /* on_stdout (or the stdout cap) stopped the child */
+    int32_t exit_code = -1;
+    std::string out;      /* stdout, when no on_stdout was given */
+    std::string err_tail; /* the end of stderr */
+  };
+  ProcessResult spawn(const Process& p) const {
+    ProcessResult r;
+    if (!*this || !api_->spawn) {
+      r.status = JCODE_E_NOT_SUPPORTED;
+      return r;
+    }
+    std::vector<jcode_str> argv;
+    argv.reserve(p.argv.size());
+    for (const auto& a : p.argv) argv.push_back(str(a));
+    std::vector<jcode_kv> env;
+    env.reserve(p.env.size());
+    for (const auto& [k, v] : p.env) env.push_back({str(k), str(v)});
+    jcode_process_spec spec{};
+    spec.struct_size = sizeof spec;
+    spec.argv = argv.data();
+    spec.argc = argv.size();
+    spec.env = env.empty() ? nullptr : env.data();
+    spec.env_count = env.size();
+    spec.stdin_data = str(p.stdin_data);
+    spec.timeout_ms = p.timeout_ms;
+    struct Run {
+      const Process& p;
+      ProcessResult& r;
+      jcode_status why = JCODE_OK;
+    } run{p, r};
+    jcode_process_sink sink{};
+    sink.struct_size = sizeof sink;
+    sink.self = &run;
+    sink.on_stdout = [](void* self, const char* d, size_t n) noexcept -> jcode_status {
+      auto* x = static_cast<Run*>(self);
+      try {
+        jcode_status st = x->p.on_stdout ? x->p.on_stdout(std::string_view(d, n))
+                                         : append_capped(x->r.out, d, n, x->p.max_stdout);
+        if (st != JCODE_OK) x->why = st;
+        return st;
+      } catch (...) {
+        return x->why = JCODE_E_NOMEM;
+      }
+    };
+    sink.on_stderr = [](void* self, const char* d, size_t n) noexcept -> jcode_status {
+      auto* x = static_cast<Run*>(self);
+      try {
+        std::string& t = x->r.err_tail;
+        t.append(d, n);
+        if (t.size() > 2 * x->p.stderr_tail) t.erase(0, t.size() - x->p.stderr_tail);
+        return JCODE_OK;
+      } catch (...) {
+        return JCODE_E_NOMEM;
+      }
+    };
+    int32_t code = -1;
+    jcode_status st = api_->spawn(ctx_, &spec, &sink, &code);
+    if (r.err_tail.size() > p.stderr_tail) r.err_tail.erase(0, r.err_tail.size() - p.stderr_tail);
+    r.stopped = run.why != JCODE_OK;
+    r.status = r.stopped ? run.why : st;
+    r.exit_code = code;
+    return r;
+  }
 
  private:
   using Getter = jcode_status(JCODE_CALL*)(jcode_host_ctx*, jcode_str, jcode_sink*);
@@ -307,6 +492,14 @@ struct Credential {
     return out->put(out->self, &c);
   }
 };
+
+/* The value of option `name` in a login request (the plugin's declared options the user
+ * gave; a SECRET option's value was read from stdin by the host), or nullopt. */
+inline std::optional<std::string_view> login_option(const jcode_login_request& req, std::string_view name) noexcept {
+  for (size_t i = 0; req.options && i < req.option_count; ++i)
+    if (view(req.options[i].key) == name) return view(req.options[i].value);
+  return std::nullopt;
+}
 
 /* Base class for a plugin's instance. T must be constructible from Host. */
 class Instance {
@@ -457,6 +650,64 @@ constexpr jcode_plugin_api plugin_api(const char* id, const char* display_name, 
   a.credentials = credentials;
   a.login = login;
   a.transport = transport;
+  return a;
+}
+
+/* ---- declarative tables ---- */
+
+/* A declared endpoint: name, default URL, what it is. */
+constexpr jcode_endpoint_decl endpoint(const char* name, const char* default_url,
+                                       const char* description = nullptr) noexcept {
+  return jcode_endpoint_decl{sizeof(jcode_endpoint_decl), name, default_url, description};
+}
+
+/* A declared credential source, by field name:
+ *   plugin::source({.kind = JCODE_SOURCE_ENV_VAR, .id = "x_api_key_env", .location = "X_API_KEY",
+ *                   .label = "X_API_KEY environment variable", .cred_kind = JCODE_CRED_API_KEY}) */
+struct SourceFields {
+  int32_t kind = 0;
+  const char* id = nullptr;
+  const char* location = nullptr;
+  const char* label = nullptr;
+  int32_t cred_kind = JCODE_CRED_API_KEY;
+  uint32_t flags = 0;
+  const char* key = nullptr; /* the variable inside an APP_ENV_FILE */
+};
+constexpr jcode_source_decl source(const SourceFields& f) noexcept {
+  return jcode_source_decl{sizeof(jcode_source_decl), f.kind, f.id, f.location, f.key, f.label, f.cred_kind, f.flags};
+}
+
+/* A login option: plugin::option("endpoint", "Azure OpenAI endpoint", 0). */
+constexpr jcode_option_decl option(const char* name, const char* help, uint32_t flags = 0) noexcept {
+  return jcode_option_decl{sizeof(jcode_option_decl), name, help, flags};
+}
+
+/* The plugin table, by field name; the roles follow from the tables given, so they cannot
+ * disagree:
+ *   const jcode_plugin_api kApi = plugin::plugin_api<T>({.id = "x", .display_name = "X",
+ *       .version = "1.0.0", .description = "…", .endpoints = kEndpoints, .sources = kSources,
+ *       .credentials = &kCredentials, .login = &kLogin, .transport = &kTransport}); */
+struct PluginFields {
+  const char* id = nullptr;
+  const char* display_name = nullptr;
+  const char* version = nullptr;
+  const char* description = nullptr;
+  const jcode_endpoint_decl* const* endpoints = nullptr;
+  const jcode_source_decl* const* sources = nullptr;
+  const jcode_credential_api* credentials = nullptr;
+  const jcode_login_api* login = nullptr;
+  const jcode_transport_api* transport = nullptr;
+  uint32_t flags = 0;
+  const jcode_alias_decl* const* aliases = nullptr; /* ABI 1.1 */
+};
+template <class T>
+constexpr jcode_plugin_api plugin_api(const PluginFields& f) noexcept {
+  const uint32_t roles = (f.credentials ? JCODE_ROLE_CREDENTIALS : 0u) | (f.login ? JCODE_ROLE_LOGIN : 0u) |
+                         (f.transport ? JCODE_ROLE_TRANSPORT : 0u);
+  jcode_plugin_api a = plugin_api<T>(f.id, f.display_name, f.version, roles, f.credentials, f.transport, f.login,
+                                     f.endpoints, f.sources, f.flags);
+  a.description = f.description;
+  a.aliases = f.aliases;
   return a;
 }
 

@@ -122,6 +122,14 @@ std::optional<EntraToken> managed_identity(const EntraIo& io, std::string* said)
   auto endpoint = non_empty(io, "IDENTITY_ENDPOINT"), header = non_empty(io, "IDENTITY_HEADER");
   if (endpoint && header) {
     // App Service / Functions / Container Apps.
+    if (io.resolve_url) {
+      auto u = io.resolve_url(*endpoint, "IDENTITY_ENDPOINT");
+      if (!u) {
+        *said = "IDENTITY_ENDPOINT is not a URL jcode may contact (https://, or http:// to this machine)";
+        return std::nullopt;
+      }
+      endpoint = *u;
+    }
     c.url = *endpoint + (endpoint->find('?') == std::string::npos ? "?" : "&") +
             "api-version=2019-08-01&resource=" + form_escape(kResource);
     if (client) c.url += "&client_id=" + form_escape(*client);

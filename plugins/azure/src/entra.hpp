@@ -38,6 +38,9 @@ struct EntraIo {
   std::function<HttpAnswer(const HttpCall&)> http;
   std::function<RunAnswer(const std::vector<std::string>& argv, uint32_t timeout_ms)> run;
   std::function<std::optional<std::string>(const std::string& path)> read_file;
+  // A URL from the environment (IDENTITY_ENDPOINT) as the host will contact it; nullopt when
+  // refused. Unset: used as given.
+  std::function<std::optional<std::string>(std::string_view url, std::string_view setting)> resolve_url;
   std::function<int64_t()> now_ms;
   std::string authority = "https://login.microsoftonline.com";  // + /<tenant>/oauth2/v2.0/token
   std::string imds = "http://169.254.169.254";                  // + /metadata/identity/oauth2/token

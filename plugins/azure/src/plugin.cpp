@@ -12,9 +12,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <fstream>
-#include <iostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -82,15 +79,12 @@ class Azure : public plugin::Instance {
   jcode_status run(const jcode_login_request& req, const jcode_credential_sink*) {
     const bool interactive = !(req.flags & JCODE_LOGIN_F_NONINTERACTIVE);
     auto option = [&req](std::string_view name) -> std::optional<std::string> {
-      for (size_t i = 0; i < req.option_count; ++i)
-        if (view(req.options[i].key) == name) return to_string(req.options[i].value);
+      if (auto v = plugin::login_option(req, name)) return std::string(*v);
       return std::nullopt;
     };
     std::string current;
-    {
-      plugin::StringSink sink(true);
-      if (host().api()->store_read(host().ctx(), str(kEnvSourceId), sink.get()) == JCODE_OK) current = sink.take();
-    }
+    if (jcode_status st = host().store_read(kEnvSourceId, current); st != JCODE_OK && st != JCODE_E_NOT_FOUND)
+      return st;  // the host said why (unreadable, symlinked, foreign owner); nothing is overwritten
 
     // Endpoint.
     std::string endpoint_in;
@@ -153,12 +147,7 @@ class Azure : public plugin::Instance {
     } else {
       std::string key;
       if (auto v = option("api-key-stdin")) {
-        // The host may already have read the secret for us; "1" / "-" mean: read stdin here.
-        if (*v != "1" && *v != "-") {
-          key = *v;
-        } else {
-          std::getline(std::cin, key);
-        }
+        key = *v;  // a SECRET option: the host read it from stdin
       } else if (interactive) {
         auto a = ask(JCODE_PROMPT_SECRET, "Azure OpenAI API key", "");
         if (!a) return last_;
@@ -172,8 +161,7 @@ class Azure : public plugin::Instance {
         return host().error(JCODE_E_INVALID_ARG, "the Azure OpenAI API key is empty (pipe it into --api-key-stdin)");
       content = env_file_set(content, kApiKeyKey, key);
     }
-    jcode_status st = host().api()->store_write(host().ctx(), str(kEnvSourceId), str(content));
-    if (st != JCODE_OK) return st;  // the host said why
+    if (jcode_status st = host().store_write(kEnvSourceId, content); st != JCODE_OK) return st;  // the host said why
     cached_.reset();
     host().notify("Azure OpenAI: endpoint " + n.url + ", deployment " + deployment + ", " +
                   (entra ? "Entra ID (environment credentials, workload identity, managed identity or `az login`)"
@@ -200,7 +188,9 @@ class Azure : public plugin::Instance {
                           "--provider azure`");
 
     support::chat_completions::Target t;
-    t.url = map_to_emulator(n.url, host().env("JCODE_EMULATOR_URL")) + "/chat/completions";
+    auto base = host().resolve_url(n.url, s.endpoint_setting);
+    if (!base) return JCODE_E_INVALID_ARG;  // the host recorded which setting is wrong and why
+    t.url = *base + "/chat/completions";
     const bool bearer = cred->kind != JCODE_CRED_API_KEY;
     if (bearer) t.auth.add("Authorization", "Bearer " + to_string(cred->access_token));
     else t.auth.add("api-key", to_string(cred->access_token));
@@ -227,24 +217,15 @@ class Azure : public plugin::Instance {
   // Asks the user; nullopt with last_ set (and the message) when that failed.
   std::optional<std::string> ask(int32_t kind, std::string_view question, std::string_view default_value,
                                  std::string_view choices = {}) {
-    jcode_prompt p{};
-    p.struct_size = sizeof p;
-    p.kind = kind;
-    p.question = str(question);
-    p.default_value = str(default_value);
-    p.choices = str(choices);
-    plugin::StringSink answer(kind == JCODE_PROMPT_SECRET);
-    last_ = host().api()->prompt ? host().api()->prompt(host().ctx(), &p, answer.get()) : JCODE_E_NOT_SUPPORTED;
+    std::string answer;
+    last_ = host().prompt(kind, question, answer, default_value, choices);
     if (last_ != JCODE_OK) return std::nullopt;
-    return answer.take();
+    return answer;
   }
 
   Settings settings() const {
     std::string file;
-    plugin::StringSink sink(true);
-    if (host().api() && host().api()->store_read &&
-        host().api()->store_read(host().ctx(), str(kEnvSourceId), sink.get()) == JCODE_OK)
-      file = sink.str();
+    if (host().store_read(kEnvSourceId, file) != JCODE_OK) file.clear();  // absent: the environment alone decides
     const Host& h = host();
     return resolve_settings([&h](std::string_view name) { return h.env(name); }, file);
   }
@@ -254,14 +235,17 @@ class Azure : public plugin::Instance {
     const Host& h = host();
     io.env = [&h](std::string_view name) { return h.env(name); };
     io.now_ms = [&h] { return h.now_ms(); };
-    if (auto authority = h.env("AZURE_AUTHORITY_HOST"); authority && authority->rfind("https://", 0) == 0)
-      io.authority = *authority;
-    else if (auto u = h.endpoint_url("entra_token"))
-      io.authority = *u;
-    // The instance metadata service is plain http to its link-local address (the host allows
-    // that one address); JCODE_ENDPOINT_AZURE_IMDS or the emulator redirect it for tests.
-    if (auto v = h.env("JCODE_ENDPOINT_AZURE_IMDS"); v && !v->empty()) io.imds = *v;
-    else io.imds = map_to_emulator("http://169.254.169.254", h.env("JCODE_EMULATOR_URL"));
+    // A sovereign cloud's authority (AZURE_AUTHORITY_HOST) is the user's URL; else the declared
+    // endpoint, with its overrides.
+    std::optional<std::string> authority;
+    if (auto a = h.env("AZURE_AUTHORITY_HOST"); a && !a->empty()) {
+      authority = h.resolve_url(*a, "AZURE_AUTHORITY_HOST");
+      if (!authority) h.log(JCODE_LOG_WARN, "AZURE_AUTHORITY_HOST is not an https:// URL; using the public cloud");
+    }
+    if (!authority) authority = h.endpoint_url("entra_token");
+    if (authority) io.authority = *authority;
+    if (auto u = h.endpoint_url("imds")) io.imds = *u;
+    io.resolve_url = [&h](std::string_view url, std::string_view setting) { return h.resolve_url(url, setting); };
     io.http = [&h](const HttpCall& c) {
       std::vector<jcode_kv> headers = plugin::kv_list(c.headers);
       plugin::BufferedResponse x;
@@ -278,59 +262,33 @@ class Azure : public plugin::Instance {
     };
     io.run = [&h](const std::vector<std::string>& argv, uint32_t timeout_ms) {
       RunAnswer a;
-      if (!h.api()->spawn) {
-        a.error = "this host cannot run programs";
-        return a;
-      }
-      std::vector<jcode_str> args;
-      for (const auto& s : argv) args.push_back(str(s));
-      jcode_process_spec spec{};
-      spec.struct_size = sizeof spec;
-      spec.argv = args.data();
-      spec.argc = args.size();
-      spec.timeout_ms = timeout_ms;
-      struct Out {
-        std::string out, err;
-      } out;
-      jcode_process_sink sink{};
-      sink.struct_size = sizeof sink;
-      sink.self = &out;
-      sink.on_stdout = [](void* self, const char* d, size_t n) noexcept -> jcode_status {
-        return plugin::append_capped(static_cast<Out*>(self)->out, d, n, size_t{1} << 20);
-      };
-      sink.on_stderr = [](void* self, const char* d, size_t n) noexcept -> jcode_status {
-        try {
-          auto* o = static_cast<Out*>(self);
-          if (o->err.size() + n <= (1u << 16)) o->err.append(d, n);
-          return JCODE_OK;
-        } catch (...) {
-          return JCODE_E_NOMEM;
-        }
-      };
-      int32_t code = -1;
-      jcode_status st = h.api()->spawn(h.ctx(), &spec, &sink, &code);
-      if (st == JCODE_E_TIMEOUT) {
+      plugin::Host::Process p;
+      p.argv = argv;
+      p.timeout_ms = timeout_ms;
+      p.stderr_tail = 1u << 16;
+      plugin::Host::ProcessResult r = h.spawn(p);
+      if (r.status == JCODE_E_TIMEOUT) {
         a.started = true;
         a.exit_code = -1;
         a.err = "timed out after " + std::to_string(timeout_ms / 1000) + " s";
         return a;
       }
-      if (st != JCODE_OK) {
-        a.error = st == JCODE_E_NOT_FOUND ? "not found in PATH" : "status " + std::to_string(st);
+      if (r.status != JCODE_OK) {
+        a.error = r.status == JCODE_E_NOT_FOUND       ? "not found in PATH"
+                  : r.status == JCODE_E_NOT_SUPPORTED ? "this host cannot run programs"
+                                                      : "status " + std::to_string(r.status);
         return a;
       }
       a.started = true;
-      a.exit_code = code;
-      a.out = std::move(out.out);
-      a.err = std::move(out.err);
+      a.exit_code = r.exit_code;
+      a.out = std::move(r.out);
+      a.err = std::move(r.err_tail);
       return a;
     };
-    io.read_file = [](const std::string& path) -> std::optional<std::string> {
-      std::ifstream in(path, std::ios::binary);
-      if (!in) return std::nullopt;
-      std::ostringstream ss;
-      ss << in.rdbuf();
-      return ss.str();
+    io.read_file = [&h](const std::string& path) -> std::optional<std::string> {
+      std::string content;
+      if (h.read_file(path, content, 1u << 20) != JCODE_OK) return std::nullopt;
+      return content;
     };
     return io;
   }
@@ -370,44 +328,58 @@ class Azure : public plugin::Instance {
 
 // ---- static declarations ----
 
-const jcode_endpoint_decl kEntraToken{sizeof(jcode_endpoint_decl), "entra_token", "https://login.microsoftonline.com",
-                                      "Microsoft Entra ID authority (origin; /<tenant>/oauth2/v2.0/token appended)"};
-const jcode_endpoint_decl* const kEndpoints[] = {&kEntraToken, nullptr};
+constexpr jcode_endpoint_decl kEntraToken =
+    plugin::endpoint("entra_token", "https://login.microsoftonline.com",
+                     "Microsoft Entra ID authority (origin; /<tenant>/oauth2/v2.0/token appended)");
+// The instance metadata service only speaks plain http, to its link-local address.
+constexpr jcode_endpoint_decl kImds = plugin::endpoint(
+    "imds", "http://169.254.169.254", "Azure instance metadata service (managed identity on a VM)");
+constexpr const jcode_endpoint_decl* const kEndpoints[] = {&kEntraToken, &kImds, nullptr};
 
-const jcode_source_decl kEnvKey{sizeof(jcode_source_decl), JCODE_SOURCE_ENV_VAR, "azure_openai_api_key_env",
-                                "AZURE_OPENAI_API_KEY", nullptr, "AZURE_OPENAI_API_KEY environment variable",
-                                JCODE_CRED_API_KEY, 0};
-const jcode_source_decl kEnvFile{sizeof(jcode_source_decl), JCODE_SOURCE_APP_ENV_FILE, kEnvSourceId,
-                                 "azure-openai.env", "AZURE_OPENAI_API_KEY", "jcode azure-openai.env",
-                                 JCODE_CRED_API_KEY, JCODE_SOURCE_F_LOGIN_TARGET};
-const jcode_source_decl kEntra{sizeof(jcode_source_decl), JCODE_SOURCE_PLUGIN, "azure_entra_chain",
-                               "entra:https://cognitiveservices.azure.com/.default", nullptr,
-                               "Microsoft Entra ID (environment, workload identity, managed identity, Azure CLI)",
-                               JCODE_CRED_BEARER, 0};
-const jcode_source_decl* const kSources[] = {&kEnvKey, &kEnvFile, &kEntra, nullptr};
+constexpr jcode_source_decl kEnvKey = plugin::source({.kind = JCODE_SOURCE_ENV_VAR,
+                                                      .id = "azure_openai_api_key_env",
+                                                      .location = "AZURE_OPENAI_API_KEY",
+                                                      .label = "AZURE_OPENAI_API_KEY environment variable",
+                                                      .cred_kind = JCODE_CRED_API_KEY});
+constexpr jcode_source_decl kEnvFile = plugin::source({.kind = JCODE_SOURCE_APP_ENV_FILE,
+                                                       .id = kEnvSourceId,
+                                                       .location = "azure-openai.env",
+                                                       .label = "jcode azure-openai.env",
+                                                       .cred_kind = JCODE_CRED_API_KEY,
+                                                       .flags = JCODE_SOURCE_F_LOGIN_TARGET,
+                                                       .key = "AZURE_OPENAI_API_KEY"});
+constexpr jcode_source_decl kEntra =
+    plugin::source({.kind = JCODE_SOURCE_PLUGIN,
+                    .id = "azure_entra_chain",
+                    .location = "entra:https://cognitiveservices.azure.com/.default",
+                    .label = "Microsoft Entra ID (environment, workload identity, managed identity, Azure CLI)",
+                    .cred_kind = JCODE_CRED_BEARER});
+constexpr const jcode_source_decl* const kSources[] = {&kEnvKey, &kEnvFile, &kEntra, nullptr};
 
-const jcode_option_decl kOptEndpoint{sizeof(jcode_option_decl), "endpoint",
-                                     "Azure OpenAI endpoint, e.g. https://your-resource.openai.azure.com", 0};
-const jcode_option_decl kOptDeployment{sizeof(jcode_option_decl), "deployment", "Azure deployment (model) name", 0};
-const jcode_option_decl kOptAuth{sizeof(jcode_option_decl), "auth", "entra (recommended) or api-key", 0};
-const jcode_option_decl kOptKey{sizeof(jcode_option_decl), "api-key-stdin",
-                                "read the Azure OpenAI API key from stdin (implies --auth api-key)",
-                                JCODE_OPTION_F_FLAG | JCODE_OPTION_F_SECRET};
-const jcode_option_decl* const kOptions[] = {&kOptEndpoint, &kOptDeployment, &kOptAuth, &kOptKey, nullptr};
+constexpr jcode_option_decl kOptEndpoint =
+    plugin::option("endpoint", "Azure OpenAI endpoint, e.g. https://your-resource.openai.azure.com", 0);
+constexpr jcode_option_decl kOptDeployment = plugin::option("deployment", "Azure deployment (model) name", 0);
+constexpr jcode_option_decl kOptAuth = plugin::option("auth", "entra (recommended) or api-key", 0);
+constexpr jcode_option_decl kOptKey =
+    plugin::option("api-key-stdin", "read the Azure OpenAI API key from stdin (implies --auth api-key)",
+                   JCODE_OPTION_F_FLAG | JCODE_OPTION_F_SECRET);
+constexpr const jcode_option_decl* const kOptions[] = {&kOptEndpoint, &kOptDeployment, &kOptAuth, &kOptKey, nullptr};
 
-const jcode_credential_api kCredentials = plugin::credential_api<Azure>();
-const jcode_login_api kLogin = plugin::login_api<Azure>(JCODE_LOGIN_CUSTOM, nullptr, nullptr, kOptions);
+constexpr jcode_credential_api kCredentials = plugin::credential_api<Azure>();
+constexpr jcode_login_api kLogin = plugin::login_api<Azure>(JCODE_LOGIN_CUSTOM, nullptr, nullptr, kOptions);
 // No default model: Azure has no catalog here; the deployment comes from AZURE_OPENAI_MODEL.
-const jcode_transport_api kTransport = plugin::transport_api<Azure>("", JCODE_TRANSPORT_F_TOOLS);
+constexpr jcode_transport_api kTransport = plugin::transport_api<Azure>("", JCODE_TRANSPORT_F_TOOLS);
 
-jcode_plugin_api make_api() {
-  jcode_plugin_api a = plugin::plugin_api<Azure>("azure", "Azure OpenAI", "0.1.0",
-                                                 JCODE_ROLE_CREDENTIALS | JCODE_ROLE_LOGIN | JCODE_ROLE_TRANSPORT,
-                                                 &kCredentials, &kTransport, &kLogin, kEndpoints, kSources);
-  a.description = "Azure OpenAI (Entra ID or API key), Chat Completions on the /openai/v1 base";
-  return a;
-}
-const jcode_plugin_api kApiTable = make_api();
+constexpr jcode_plugin_api kApiTable = plugin::plugin_api<Azure>(
+    {.id = "azure",
+     .display_name = "Azure OpenAI",
+     .version = "0.1.0",
+     .description = "Azure OpenAI (Entra ID or API key), Chat Completions on the /openai/v1 base",
+     .endpoints = kEndpoints,
+     .sources = kSources,
+     .credentials = &kCredentials,
+     .login = &kLogin,
+     .transport = &kTransport});
 
 }  // namespace
 }  // namespace jcode::azure

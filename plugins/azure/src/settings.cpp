@@ -147,13 +147,4 @@ Settings resolve_settings(const EnvLookup& env, std::string_view file) {
   return s;
 }
 
-std::string map_to_emulator(std::string_view url, const std::optional<std::string>& emulator) {
-  if (!emulator || emulator->empty()) return std::string(url);
-  std::string base = *emulator;
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  for (std::string_view scheme : {"https://", "http://"})
-    if (url.substr(0, scheme.size()) == scheme) return base + "/" + std::string(url.substr(scheme.size()));
-  return std::string(url);
-}
-
 }  // namespace jcode::azure

@@ -52,8 +52,4 @@ using EnvLookup = std::function<std::optional<std::string>(std::string_view)>;
 // Each value from the environment when set and non-empty, else from the env file.
 Settings resolve_settings(const EnvLookup& env, std::string_view env_file_text);
 
-// With JCODE_EMULATOR_URL set, https://HOST/PATH → <emulator>/HOST/PATH (the same mapping the
-// host applies to declared endpoints; the Azure resource is per user, so not declared).
-std::string map_to_emulator(std::string_view url, const std::optional<std::string>& emulator);
-
 }  // namespace jcode::azure

@@ -77,10 +77,3 @@ TEST_CASE("settings: environment first, then the file; booleans") {
   CHECK_FALSE(resolve_settings(lookup, "").use_entra.has_value());
 }
 
-TEST_CASE("emulator mapping of the per-user resource URL") {
-  CHECK(map_to_emulator("https://r.openai.azure.com/openai/v1", std::string("http://127.0.0.1:9000/")) ==
-        "http://127.0.0.1:9000/r.openai.azure.com/openai/v1");
-  CHECK(map_to_emulator("http://169.254.169.254", std::string("http://127.0.0.1:9000")) ==
-        "http://127.0.0.1:9000/169.254.169.254");
-  CHECK(map_to_emulator("https://r.openai.azure.com/openai/v1", std::nullopt) == "https://r.openai.azure.com/openai/v1");
-}

@@ -2,6 +2,7 @@
 // discovery of jcode's and Claude Code's tokens) and the Messages API transport with the
 // Claude Code OAuth contract (or the deprecated Claude CLI when JCODE_USE_CLAUDE_CLI=1). The
 // logic lives in the files beside this one, shared with plugin_api_key.cpp.
+#include "cli_stream.hpp"
 #include "cli_transport.hpp"
 #include "credentials.hpp"
 #include "messages_transport.hpp"
@@ -37,6 +38,14 @@ class Claude : public plugin::Instance {
   // ---- credentials ----
   jcode_status parse(const jcode_source_decl& source, std::string_view content,
                      const jcode_credential_sink* out) {
+    if (source.kind == JCODE_SOURCE_ENV_VAR) {
+      // JCODE_USE_CLAUDE_CLI=1: the deprecated Claude CLI answers with its own login.
+      if (!cli_transport_enabled([content](std::string_view) { return std::optional<std::string>(content); }))
+        return JCODE_E_DECLINE;
+      plugin::Credential c;
+      c.kind = JCODE_CRED_SESSION;
+      return c.put(out);
+    }
     if (source.flags & JCODE_SOURCE_F_SHARED) {
       auto r = support::parse_shared_auth(content, {"anthropic", "claude"});
       if (r.status == support::SharedParse::malformed)
@@ -154,10 +163,10 @@ class Claude : public plugin::Instance {
   }
 
   // ---- transport ----
-  // The Messages API with the Claude Code OAuth contract, or — when the host environment has
-  // JCODE_USE_CLAUDE_CLI=1 — the deprecated Claude CLI, which needs no jcode credential.
+  // The Messages API with the Claude Code OAuth contract, or — for the CLI session credential
+  // (JCODE_USE_CLAUDE_CLI=1, --provider claude-subprocess) — the deprecated Claude CLI.
   jcode_status send(const jcode_chat_request& req, const jcode_credential* cred, const jcode_event_sink& events) {
-    if (CliTransport::enabled(host())) return cli_.send(host(), req, events);
+    if (cred != nullptr && cred->kind == JCODE_CRED_SESSION) return cli_.send(host(), req, events);
     if (cred == nullptr || cred->access_token.len == 0)
       return host().error(JCODE_E_AUTH_REQUIRED, "no Claude credentials; run `jcode login --provider claude`");
     if (cred->kind == JCODE_CRED_API_KEY)
@@ -181,57 +190,78 @@ class Claude : public plugin::Instance {
 
 // ---- static declarations ----
 
-const jcode_endpoint_decl kAuthorize{sizeof(jcode_endpoint_decl), "authorize", "https://claude.com/cai/oauth/authorize",
-                                     "OAuth authorization page"};
-const jcode_endpoint_decl kToken{sizeof(jcode_endpoint_decl), "token", "https://platform.claude.com/v1/oauth/token",
-                                 "OAuth token endpoint (JSON body)"};
-const jcode_endpoint_decl kApi{sizeof(jcode_endpoint_decl), "api", "https://api.anthropic.com",
-                               "Messages API and OAuth profile origin"};
-const jcode_endpoint_decl* const kEndpoints[] = {&kAuthorize, &kToken, &kApi, nullptr};
+constexpr jcode_endpoint_decl kAuthorize =
+    plugin::endpoint("authorize", "https://claude.com/cai/oauth/authorize", "OAuth authorization page");
+constexpr jcode_endpoint_decl kToken =
+    plugin::endpoint("token", "https://platform.claude.com/v1/oauth/token", "OAuth token endpoint (JSON body)");
+constexpr jcode_endpoint_decl kApi =
+    plugin::endpoint("api", "https://api.anthropic.com", "Messages API and OAuth profile origin");
+constexpr const jcode_endpoint_decl* const kEndpoints[] = {&kAuthorize, &kToken, &kApi, nullptr};
 
-const jcode_source_decl kJcodeAuth{sizeof(jcode_source_decl), JCODE_SOURCE_JCODE_FILE, "jcode_claude_auth", "auth.json",
-                                   nullptr, "jcode Claude OAuth", JCODE_CRED_OAUTH, JCODE_SOURCE_F_LOGIN_TARGET};
-const jcode_source_decl kClaudeCode{sizeof(jcode_source_decl), JCODE_SOURCE_EXTERNAL_FILE, "claude_code_credentials",
-                                    "~/.claude/.credentials.json", nullptr, "Claude Code CLI", JCODE_CRED_OAUTH, 0};
-const jcode_source_decl kOpenCode{sizeof(jcode_source_decl), JCODE_SOURCE_EXTERNAL_FILE, "opencode_auth_json",
-                                  "~/.local/share/opencode/auth.json", nullptr, "OpenCode", JCODE_CRED_OAUTH,
-                                  JCODE_SOURCE_F_SHARED};
-const jcode_source_decl kPi{sizeof(jcode_source_decl), JCODE_SOURCE_EXTERNAL_FILE, "pi_auth_json", "~/.pi/agent/auth.json",
-                            nullptr, "pi", JCODE_CRED_OAUTH, JCODE_SOURCE_F_SHARED};
-const jcode_source_decl* const kSources[] = {&kJcodeAuth, &kClaudeCode, &kOpenCode, &kPi, nullptr};
+constexpr jcode_source_decl kJcodeAuth = plugin::source({.kind = JCODE_SOURCE_JCODE_FILE,
+                                                         .id = "jcode_claude_auth",
+                                                         .location = "auth.json",
+                                                         .label = "jcode Claude OAuth",
+                                                         .cred_kind = JCODE_CRED_OAUTH,
+                                                         .flags = JCODE_SOURCE_F_LOGIN_TARGET});
+constexpr jcode_source_decl kClaudeCode = plugin::source({.kind = JCODE_SOURCE_EXTERNAL_FILE,
+                                                          .id = "claude_code_credentials",
+                                                          .location = "~/.claude/.credentials.json",
+                                                          .label = "Claude Code CLI",
+                                                          .cred_kind = JCODE_CRED_OAUTH});
+// First: a user who asked for the deprecated CLI gets it even with a jcode login saved.
+constexpr jcode_source_decl kCliSession = plugin::source({.kind = JCODE_SOURCE_ENV_VAR,
+                                                          .id = "claude_cli_session",
+                                                          .location = "JCODE_USE_CLAUDE_CLI",
+                                                          .label = "Claude Code CLI session (deprecated transport)",
+                                                          .cred_kind = JCODE_CRED_SESSION});
+constexpr const jcode_source_decl* const kSources[] = {
+    &kCliSession, &kJcodeAuth, &kClaudeCode, &support::kOpenCodeAuthSource, &support::kPiAuthSource, nullptr};
 
-const jcode_oauth_client kOAuth{
-    sizeof(jcode_oauth_client),
-    "9d1c250a-e61b-44d9-88ed-5944d1962f5e",
-    nullptr,
-    "authorize",
-    "token",
-    nullptr,
-    "org:create_api_key user:profile user:inference user:sessions:claude_code user:mcp_servers user:file_upload",
-    "user:profile user:inference user:sessions:claude_code user:mcp_servers user:file_upload",
-    "code=true",
-    JCODE_BODY_JSON,
-    JCODE_REDIRECT_LOOPBACK_ANY,
-    0,
-    120,
-    "localhost",
-    "/callback",
-    "https://platform.claude.com/oauth/code/callback",
-    JCODE_OAUTH_F_BARE_CODE | JCODE_OAUTH_F_STATE_IN_TOKEN | JCODE_OAUTH_F_CODE_HASH_STATE,
+// The spec's hidden compatibility value `--provider claude-subprocess`. Not flagged
+// deprecated: the CLI transport itself warns once, however it was chosen.
+constexpr jcode_alias_decl kSubprocessAlias{.struct_size = sizeof(jcode_alias_decl),
+                                            .name = "claude-subprocess",
+                                            .env_name = "JCODE_USE_CLAUDE_CLI",
+                                            .env_value = "1",
+                                            .flags = JCODE_ALIAS_F_HIDDEN};
+constexpr const jcode_alias_decl* const kAliases[] = {&kSubprocessAlias, nullptr};
+
+constexpr jcode_oauth_client kOAuth{
+    .struct_size = sizeof(jcode_oauth_client),
+    .client_id = "9d1c250a-e61b-44d9-88ed-5944d1962f5e",
+    .authorize_endpoint = "authorize",
+    .token_endpoint = "token",
+    .scopes =
+        "org:create_api_key user:profile user:inference user:sessions:claude_code user:mcp_servers "
+        "user:file_upload",
+    .refresh_scopes = "user:profile user:inference user:sessions:claude_code user:mcp_servers user:file_upload",
+    .extra_authorize_query = "code=true",
+    .token_body = JCODE_BODY_JSON,
+    .redirect_kind = JCODE_REDIRECT_LOOPBACK_ANY,
+    .timeout_s = 120,
+    .redirect_host = "localhost",
+    .redirect_path = "/callback",
+    .manual_redirect_uri = "https://platform.claude.com/oauth/code/callback",
+    .flags = JCODE_OAUTH_F_BARE_CODE | JCODE_OAUTH_F_STATE_IN_TOKEN | JCODE_OAUTH_F_CODE_HASH_STATE,
 };
 
-const jcode_credential_api kCredentials = plugin::credential_api<Claude>();
-const jcode_login_api kLogin = plugin::login_api<Claude>(JCODE_LOGIN_OAUTH_PKCE, &kOAuth);
-const jcode_transport_api kTransport = plugin::transport_api<Claude>(kDefaultModel, JCODE_TRANSPORT_F_TOOLS);
+constexpr jcode_credential_api kCredentials = plugin::credential_api<Claude>();
+constexpr jcode_login_api kLogin = plugin::login_api<Claude>(JCODE_LOGIN_OAUTH_PKCE, &kOAuth);
+constexpr jcode_transport_api kTransport =
+    plugin::transport_api<Claude>(kDefaultModel, JCODE_TRANSPORT_F_TOOLS | JCODE_TRANSPORT_F_SUBPROCESS);
 
-jcode_plugin_api make_api() {
-  jcode_plugin_api a = plugin::plugin_api<Claude>("claude", "Claude", "0.1.0",
-                                                  JCODE_ROLE_CREDENTIALS | JCODE_ROLE_LOGIN | JCODE_ROLE_TRANSPORT,
-                                                  &kCredentials, &kTransport, &kLogin, kEndpoints, kSources);
-  a.description = "Claude subscription (Claude Max/Pro) via OAuth, Anthropic Messages API";
-  return a;
-}
-const jcode_plugin_api kApiTable = make_api();
+constexpr jcode_plugin_api kApiTable =
+    plugin::plugin_api<Claude>({.id = "claude",
+                                .display_name = "Claude",
+                                .version = "0.1.0",
+                                .description = "Claude subscription (Claude Max/Pro) via OAuth, Anthropic Messages API",
+                                .endpoints = kEndpoints,
+                                .sources = kSources,
+                                .credentials = &kCredentials,
+                                .login = &kLogin,
+                                .transport = &kTransport,
+                                .aliases = kAliases});
 
 }  // namespace
 }  // namespace jcode::claude

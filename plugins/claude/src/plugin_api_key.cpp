@@ -6,8 +6,8 @@
 #include "messages_transport.hpp"
 
 #include <jcode/plugin.hpp>
+#include <jcode/support/api_key.hpp>
 
-#include <algorithm>
 #include <atomic>
 #include <string>
 
@@ -30,22 +30,12 @@ class AnthropicApi : public plugin::Instance {
 
   // ---- credentials: both sources hold the bare key ----
   jcode_status parse(const jcode_source_decl& source, std::string_view content, const jcode_credential_sink* out) {
-    const auto ws = [](unsigned char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-    while (!content.empty() && ws(static_cast<unsigned char>(content.front()))) content.remove_prefix(1);
-    while (!content.empty() && ws(static_cast<unsigned char>(content.back()))) content.remove_suffix(1);
-    if (content.empty()) return JCODE_E_DECLINE;
-    if (std::any_of(content.begin(), content.end(), [](unsigned char c) { return c <= ' ' || c == 0x7f; }))
-      return host().error(JCODE_E_PROTOCOL, std::string(source.label) +
-                                                ": the ANTHROPIC_API_KEY value holds spaces or control characters "
-                                                "(fix: set the key alone, e.g. ANTHROPIC_API_KEY=sk-ant-…)");
-    host().add_secret(content);
-    if (content.rfind("sk-ant-", 0) != 0 && !warned_.exchange(true))
+    jcode_status st = support::parse_api_key(host(), source, content, "ANTHROPIC_API_KEY", out);
+    const size_t start = content.find_first_not_of(" \t\r\n");
+    if (st == JCODE_OK && content.substr(start).rfind("sk-ant-", 0) != 0 && !warned_.exchange(true))
       host().log(JCODE_LOG_WARN, std::string("the key from ") + source.label +
                                      " does not start with sk-ant-; it may not be an Anthropic API key");
-    plugin::Credential c;
-    c.kind = JCODE_CRED_API_KEY;
-    c.access_token = std::string(content);
-    return c.put(out);
+    return st;
   }
 
   // ---- transport ----
@@ -63,30 +53,38 @@ class AnthropicApi : public plugin::Instance {
 
 // ---- static declarations ----
 
-const jcode_endpoint_decl kApi{sizeof(jcode_endpoint_decl), "api", "https://api.anthropic.com",
-                               "Anthropic API origin; requests go to /v1/messages"};
-const jcode_endpoint_decl* const kEndpoints[] = {&kApi, nullptr};
+constexpr jcode_endpoint_decl kApi =
+    plugin::endpoint("api", "https://api.anthropic.com", "Anthropic API origin; requests go to /v1/messages");
+constexpr const jcode_endpoint_decl* const kEndpoints[] = {&kApi, nullptr};
 
-const jcode_source_decl kEnvKey{sizeof(jcode_source_decl), JCODE_SOURCE_ENV_VAR, "anthropic_api_key_env",
-                                "ANTHROPIC_API_KEY", nullptr, "ANTHROPIC_API_KEY environment variable",
-                                JCODE_CRED_API_KEY, 0};
-const jcode_source_decl kEnvFile{sizeof(jcode_source_decl), JCODE_SOURCE_APP_ENV_FILE, "anthropic_env", "anthropic.env",
-                                 "ANTHROPIC_API_KEY", "jcode anthropic.env", JCODE_CRED_API_KEY,
-                                 JCODE_SOURCE_F_LOGIN_TARGET};
-const jcode_source_decl* const kSources[] = {&kEnvKey, &kEnvFile, nullptr};
+constexpr jcode_source_decl kEnvKey = plugin::source({.kind = JCODE_SOURCE_ENV_VAR,
+                                                      .id = "anthropic_api_key_env",
+                                                      .location = "ANTHROPIC_API_KEY",
+                                                      .label = "ANTHROPIC_API_KEY environment variable",
+                                                      .cred_kind = JCODE_CRED_API_KEY});
+constexpr jcode_source_decl kEnvFile = plugin::source({.kind = JCODE_SOURCE_APP_ENV_FILE,
+                                                       .id = "anthropic_env",
+                                                       .location = "anthropic.env",
+                                                       .label = "jcode anthropic.env",
+                                                       .cred_kind = JCODE_CRED_API_KEY,
+                                                       .flags = JCODE_SOURCE_F_LOGIN_TARGET,
+                                                       .key = "ANTHROPIC_API_KEY"});
+constexpr const jcode_source_decl* const kSources[] = {&kEnvKey, &kEnvFile, nullptr};
 
-const jcode_credential_api kCredentials = plugin::credential_api<AnthropicApi>();
-const jcode_login_api kLogin = plugin::login_api<AnthropicApi>(JCODE_LOGIN_API_KEY);
-const jcode_transport_api kTransport = plugin::transport_api<AnthropicApi>(kDefaultModel, JCODE_TRANSPORT_F_TOOLS);
+constexpr jcode_credential_api kCredentials = plugin::credential_api<AnthropicApi>();
+constexpr jcode_login_api kLogin = plugin::login_api<AnthropicApi>(JCODE_LOGIN_API_KEY);
+constexpr jcode_transport_api kTransport = plugin::transport_api<AnthropicApi>(kDefaultModel, JCODE_TRANSPORT_F_TOOLS);
 
-jcode_plugin_api make_api() {
-  jcode_plugin_api a = plugin::plugin_api<AnthropicApi>(
-      "anthropic-api", "Anthropic API (key)", "0.1.0", JCODE_ROLE_CREDENTIALS | JCODE_ROLE_LOGIN | JCODE_ROLE_TRANSPORT,
-      &kCredentials, &kTransport, &kLogin, kEndpoints, kSources);
-  a.description = "Anthropic Messages API with an API key (ANTHROPIC_API_KEY)";
-  return a;
-}
-const jcode_plugin_api kApiTable = make_api();
+constexpr jcode_plugin_api kApiTable =
+    plugin::plugin_api<AnthropicApi>({.id = "anthropic-api",
+                                      .display_name = "Anthropic API (key)",
+                                      .version = "0.1.0",
+                                      .description = "Anthropic Messages API with an API key (ANTHROPIC_API_KEY)",
+                                      .endpoints = kEndpoints,
+                                      .sources = kSources,
+                                      .credentials = &kCredentials,
+                                      .login = &kLogin,
+                                      .transport = &kTransport});
 
 }  // namespace
 }  // namespace jcode::claude

@@ -2,7 +2,7 @@
 // meaning, the spawn glue through a scripted host, and fake-claude.sh itself.
 #include "cli_stream.hpp"
 #include "cli_transport.hpp"
-#include "fake_host.hpp"
+#include <jcode/testing/fake_host.hpp>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -17,8 +17,8 @@
 #include <sstream>
 
 using namespace jcode::claude;
-using claude_test::Events;
-using claude_test::FakeHost;
+using jcode::testing::Events;
+using jcode::testing::FakeHost;
 
 namespace {
 
@@ -267,7 +267,7 @@ TEST_CASE("spawn glue: argv and stdin, no credential needed, warning once, failu
   Events ev;
   jcode_event_sink sink = ev.sink();
   const std::string conv = R"({"system":"S","messages":[{"role":"user","content":"say hi"}]})";
-  jcode_chat_request req = claude_test::chat(conv);
+  jcode_chat_request req = jcode::testing::chat(conv);
   REQUIRE(t.send(fh.host(), req, sink) == JCODE_OK);
   CHECK(fh.argv.front() == "/opt/fake-claude");
   CHECK(fh.argv.back() == "--include-partial-messages");

@@ -1,7 +1,7 @@
 // The Messages API call shared by `claude` and `anthropic-api`: URL, headers, contract
 // overrides, failure meaning, and one full call through a scripted host.
 #include "errors.hpp"
-#include "fake_host.hpp"
+#include <jcode/testing/fake_host.hpp>
 #include "messages_transport.hpp"
 #include "stream_decoder.hpp"
 
@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 
 using namespace jcode::claude;
-using claude_test::Events;
-using claude_test::FakeHost;
+using jcode::testing::Events;
+using jcode::testing::FakeHost;
 
 namespace {
 bool has(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
@@ -150,7 +150,7 @@ TEST_CASE("a streamed OAuth call: ?beta=true, bearer, identity line, renamed too
   MessagesSetup s = setup(fh, AuthMode::oauth, "claude");
   Events ev;
   jcode_event_sink sink = ev.sink();
-  jcode_chat_request req = claude_test::chat(kConv);
+  jcode_chat_request req = jcode::testing::chat(kConv);
   REQUIRE(send_messages(fh.host(), s, req, "oauth-token", sink) == JCODE_OK);
   CHECK(fh.method == "POST");
   CHECK(fh.url == "https://api.test/v1/messages?beta=true");
@@ -173,7 +173,7 @@ TEST_CASE("a streamed API-key call: x-api-key, native names, no identity, no ?be
   MessagesSetup s = setup(fh, AuthMode::api_key, "anthropic-api");
   Events ev;
   jcode_event_sink sink = ev.sink();
-  jcode_chat_request req = claude_test::chat(kConv, "claude-chosen");
+  jcode_chat_request req = jcode::testing::chat(kConv, "claude-chosen");
   REQUIRE(send_messages(fh.host(), s, req, "sk-ant-x", sink) == JCODE_OK);
   CHECK(fh.url == "https://api.test/v1/messages");
   CHECK(fh.header("x-api-key") == "sk-ant-x");
@@ -191,7 +191,7 @@ TEST_CASE("failures of the call: 401 asks for a refresh, 529 and in-stream error
   MessagesSetup s = setup(fh, AuthMode::oauth, "claude");
   Events ev;
   jcode_event_sink sink = ev.sink();
-  jcode_chat_request req = claude_test::chat(kConv);
+  jcode_chat_request req = jcode::testing::chat(kConv);
 
   fh.http_status = 401;
   fh.body = R"({"type":"error","error":{"type":"authentication_error","message":"OAuth token has expired"}})";
@@ -219,6 +219,6 @@ TEST_CASE("failures of the call: 401 asks for a refresh, 529 and in-stream error
   CHECK(has(fh.error_message, "message_start"));
 
   const std::string bad = "not json";
-  jcode_chat_request bad_req = claude_test::chat(bad);
+  jcode_chat_request bad_req = jcode::testing::chat(bad);
   CHECK(send_messages(fh.host(), s, bad_req, "t", sink) == JCODE_E_INVALID_ARG);
 }

@@ -1,75 +1,19 @@
 // The two shared libraries as the host sees them: loaded with dlopen, entered through
 // jcode_plugin_entry with a scripted host table, their declarations and calls checked.
-#include "fake_host.hpp"
+#include <jcode/testing/fake_host.hpp>
+#include <jcode/testing/loaded_plugin.hpp>
 
 #include <doctest/doctest.h>
 
-#include <dlfcn.h>
-
 #include <string>
 
-using claude_test::Events;
-using claude_test::FakeHost;
+using jcode::testing::Events;
+using jcode::testing::FakeHost;
 
 #if defined(CLAUDE_PLUGIN_SO) && defined(ANTHROPIC_API_PLUGIN_SO)
-namespace {
-
-struct Loaded {
-  void* handle = nullptr;
-  const jcode_plugin_api* api = nullptr;
-  jcode_instance* inst = nullptr;
-  Loaded(const char* path, FakeHost& fh) {
-    handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    REQUIRE_MESSAGE(handle != nullptr, dlerror());
-    auto entry = reinterpret_cast<jcode_plugin_entry_fn>(dlsym(handle, JCODE_PLUGIN_ENTRY_SYMBOL));
-    REQUIRE(reinterpret_cast<void*>(entry) != nullptr);
-    jcode_init_in in{};
-    in.struct_size = sizeof in;
-    in.abi_major = JCODE_ABI_MAJOR;
-    in.abi_minor_min = 0;
-    in.abi_minor_max = JCODE_ABI_MINOR;
-    in.host = &fh.table;
-    in.ctx = reinterpret_cast<jcode_host_ctx*>(&fh);
-    jcode_init_out out{};
-    out.struct_size = sizeof out;
-    REQUIRE(entry(&in, &out) == JCODE_OK);
-    api = out.api;
-    REQUIRE(api->create(in.ctx, &inst) == JCODE_OK);
-  }
-  ~Loaded() {
-    if (inst) api->destroy(inst);
-    if (handle) dlclose(handle);
-  }
-};
-
-struct Put {
-  std::string access;
-  int32_t kind = 0;
-  int calls = 0;
-  jcode_credential_sink sink() {
-    jcode_credential_sink s{};
-    s.struct_size = sizeof s;
-    s.self = this;
-    s.put = [](void* self, const jcode_credential* c) {
-      auto* p = static_cast<Put*>(self);
-      p->access = std::string(jcode::plugin::view(c->access_token));
-      p->kind = c->kind;
-      ++p->calls;
-      return JCODE_OK;
-    };
-    return s;
-  }
-};
-
-jcode_credential key_credential(std::string_view key) {  // borrows key
-  jcode_credential c{};
-  c.struct_size = sizeof c;
-  c.kind = JCODE_CRED_API_KEY;
-  c.access_token = jcode::plugin::str(key);
-  return c;
-}
-
-}  // namespace
+using jcode::testing::key_credential;
+using jcode::testing::Loaded;
+using jcode::testing::Put;
 
 TEST_CASE("anthropic-api: key sources in order, API-key login, x-api-key transport") {
   FakeHost fh;
@@ -108,7 +52,7 @@ TEST_CASE("anthropic-api: key sources in order, API-key login, x-api-key transpo
   Events ev;
   jcode_event_sink es = ev.sink();
   const std::string conv = R"({"messages":[{"role":"user","content":"hi"}]})";
-  jcode_chat_request req = claude_test::chat(conv);
+  jcode_chat_request req = jcode::testing::chat(conv);
   jcode_credential cred = key_credential("sk-ant-abc");
   REQUIRE(p.api->transport->send(p.inst, &req, &cred, &es) == JCODE_OK);
   CHECK(fh.url == "https://api.test/v1/messages");
@@ -117,23 +61,30 @@ TEST_CASE("anthropic-api: key sources in order, API-key login, x-api-key transpo
   CHECK(fh.error_message.find("ANTHROPIC_API_KEY") != std::string::npos);
 }
 
-TEST_CASE("claude: spec discovery order; the CLI transport needs no credential; keys are refused") {
+TEST_CASE("claude: discovery order; the CLI session credential selects the CLI transport; keys are refused") {
   FakeHost fh;
   Loaded p(CLAUDE_PLUGIN_SO, fh);
   CHECK(std::string(p.api->id) == "claude");
-  const char* order[] = {"auth.json", "~/.claude/.credentials.json", "~/.local/share/opencode/auth.json",
-                         "~/.pi/agent/auth.json"};
-  for (size_t i = 0; i < 4; ++i) {
+  // First the deprecated CLI's session (when asked for, it wins), then the spec's order.
+  const char* order[] = {"JCODE_USE_CLAUDE_CLI", "auth.json", "~/.claude/.credentials.json",
+                         "~/.local/share/opencode/auth.json", "~/.pi/agent/auth.json"};
+  for (size_t i = 0; i < 5; ++i) {
     REQUIRE(p.api->sources[i] != nullptr);
     CHECK(std::string(p.api->sources[i]->location) == order[i]);
   }
-  CHECK(p.api->sources[4] == nullptr);
+  CHECK(p.api->sources[5] == nullptr);
+  CHECK(p.api->sources[0]->cred_kind == JCODE_CRED_SESSION);
+  CHECK((p.api->transport->flags & JCODE_TRANSPORT_F_SUBPROCESS) != 0);
+  REQUIRE(p.api->aliases != nullptr);
+  CHECK(std::string(p.api->aliases[0]->name) == "claude-subprocess");
+  CHECK(std::string(p.api->aliases[0]->env_name) == "JCODE_USE_CLAUDE_CLI");
+  CHECK(p.api->aliases[1] == nullptr);
   CHECK(p.api->login->method == JCODE_LOGIN_OAUTH_PKCE);
 
   Events ev;
   jcode_event_sink es = ev.sink();
   const std::string conv = R"({"messages":[{"role":"user","content":"hi"}]})";
-  jcode_chat_request req = claude_test::chat(conv);
+  jcode_chat_request req = jcode::testing::chat(conv);
   CHECK(p.api->transport->send(p.inst, &req, nullptr, &es) == JCODE_E_AUTH_REQUIRED);
   CHECK(fh.error_message.find("jcode login --provider claude") != std::string::npos);
   jcode_credential key = key_credential("sk-ant-x");
@@ -141,9 +92,20 @@ TEST_CASE("claude: spec discovery order; the CLI transport needs no credential; 
   CHECK(fh.error_message.find("anthropic-api") != std::string::npos);
   CHECK(fh.http_calls == 0);
 
-  fh.env["JCODE_USE_CLAUDE_CLI"] = "1";
+  // The session source: "1" exactly gives a SESSION credential, anything else declines.
+  Put put;
+  jcode_credential_sink ps = put.sink();
+  CHECK(p.api->credentials->parse(p.inst, p.api->sources[0], jcode::plugin::str("0"), &ps) == JCODE_E_DECLINE);
+  CHECK(p.api->credentials->parse(p.inst, p.api->sources[0], jcode::plugin::str("true"), &ps) == JCODE_E_DECLINE);
+  REQUIRE(p.api->credentials->parse(p.inst, p.api->sources[0], jcode::plugin::str("1"), &ps) == JCODE_OK);
+  CHECK(put.kind == JCODE_CRED_SESSION);
+  CHECK(put.access.empty());
+
+  jcode_credential session{};
+  session.struct_size = sizeof session;
+  session.kind = JCODE_CRED_SESSION;
   fh.child_stdout = R"({"type":"result","subtype":"success","is_error":false,"result":"pong"})" "\n";
-  REQUIRE(p.api->transport->send(p.inst, &req, nullptr, &es) == JCODE_OK);
+  REQUIRE(p.api->transport->send(p.inst, &req, &session, &es) == JCODE_OK);
   CHECK(ev.text == "pong");
   CHECK(fh.argv.front() == "claude");
   CHECK(fh.spawn_calls == 1);

@@ -156,66 +156,75 @@ class OpenAI : public plugin::Instance {
 
 // ---- static declarations ----
 
-const jcode_endpoint_decl kAuthorize{sizeof(jcode_endpoint_decl), "authorize", "https://auth.openai.com/oauth/authorize",
-                                     "OAuth authorization page"};
-const jcode_endpoint_decl kToken{sizeof(jcode_endpoint_decl), "token", "https://auth.openai.com/oauth/token",
-                                 "OAuth token endpoint (form body)"};
-const jcode_endpoint_decl kRevoke{sizeof(jcode_endpoint_decl), "revoke", "https://auth.openai.com/oauth/revoke",
-                                  "OAuth token revocation (logout)"};
-const jcode_endpoint_decl kChatGPT{sizeof(jcode_endpoint_decl), "chatgpt", "https://chatgpt.com",
-                                   "ChatGPT origin; subscription requests go to /backend-api/codex/responses"};
-const jcode_endpoint_decl kApi{sizeof(jcode_endpoint_decl), "api", "https://api.openai.com",
-                               "OpenAI API origin; API-key requests go to /v1/responses (OPENAI_BASE_URL replaces it)"};
-const jcode_endpoint_decl* const kEndpoints[] = {&kAuthorize, &kToken, &kRevoke, &kChatGPT, &kApi, nullptr};
+constexpr jcode_endpoint_decl kAuthorize =
+    plugin::endpoint("authorize", "https://auth.openai.com/oauth/authorize", "OAuth authorization page");
+constexpr jcode_endpoint_decl kToken =
+    plugin::endpoint("token", "https://auth.openai.com/oauth/token", "OAuth token endpoint (form body)");
+constexpr jcode_endpoint_decl kRevoke =
+    plugin::endpoint("revoke", "https://auth.openai.com/oauth/revoke", "OAuth token revocation (logout)");
+constexpr jcode_endpoint_decl kChatGPT = plugin::endpoint(
+    "chatgpt", "https://chatgpt.com", "ChatGPT origin; subscription requests go to /backend-api/codex/responses");
+constexpr jcode_endpoint_decl kApi =
+    plugin::endpoint("api", "https://api.openai.com",
+                     "OpenAI API origin; API-key requests go to /v1/responses (OPENAI_BASE_URL replaces it)");
+constexpr const jcode_endpoint_decl* const kEndpoints[] = {&kAuthorize, &kToken, &kRevoke, &kChatGPT, &kApi, nullptr};
 
-const jcode_source_decl kJcodeAuth{sizeof(jcode_source_decl), JCODE_SOURCE_JCODE_FILE, "jcode_openai_auth",
-                                   "openai-auth.json", nullptr, "jcode OpenAI/ChatGPT OAuth", JCODE_CRED_OAUTH,
-                                   JCODE_SOURCE_F_LOGIN_TARGET};
-const jcode_source_decl kCodex{sizeof(jcode_source_decl), JCODE_SOURCE_EXTERNAL_FILE, "openai_codex_auth_json",
-                               "~/.codex/auth.json", nullptr, "Codex CLI", JCODE_CRED_OAUTH, 0};
-const jcode_source_decl kOpenCode{sizeof(jcode_source_decl), JCODE_SOURCE_EXTERNAL_FILE, "opencode_auth_json",
-                                  "~/.local/share/opencode/auth.json", nullptr, "OpenCode", JCODE_CRED_OAUTH,
-                                  JCODE_SOURCE_F_SHARED};
-const jcode_source_decl kPi{sizeof(jcode_source_decl), JCODE_SOURCE_EXTERNAL_FILE, "pi_auth_json",
-                            "~/.pi/agent/auth.json", nullptr, "pi", JCODE_CRED_OAUTH, JCODE_SOURCE_F_SHARED};
-const jcode_source_decl kEnvKey{sizeof(jcode_source_decl), JCODE_SOURCE_ENV_VAR, "openai_api_key_env", "OPENAI_API_KEY",
-                                nullptr, "OPENAI_API_KEY environment variable", JCODE_CRED_API_KEY, 0};
-const jcode_source_decl kEnvFile{sizeof(jcode_source_decl), JCODE_SOURCE_APP_ENV_FILE, "openai_env", "openai.env",
-                                 "OPENAI_API_KEY", "jcode openai.env", JCODE_CRED_API_KEY, 0};
-const jcode_source_decl* const kSources[] = {&kJcodeAuth, &kCodex, &kOpenCode, &kPi, &kEnvKey, &kEnvFile, nullptr};
+constexpr jcode_source_decl kJcodeAuth = plugin::source({.kind = JCODE_SOURCE_JCODE_FILE,
+                                                         .id = "jcode_openai_auth",
+                                                         .location = "openai-auth.json",
+                                                         .label = "jcode OpenAI/ChatGPT OAuth",
+                                                         .cred_kind = JCODE_CRED_OAUTH,
+                                                         .flags = JCODE_SOURCE_F_LOGIN_TARGET});
+constexpr jcode_source_decl kCodex = plugin::source({.kind = JCODE_SOURCE_EXTERNAL_FILE,
+                                                     .id = "openai_codex_auth_json",
+                                                     .location = "~/.codex/auth.json",
+                                                     .label = "Codex CLI",
+                                                     .cred_kind = JCODE_CRED_OAUTH});
+constexpr jcode_source_decl kEnvKey = plugin::source({.kind = JCODE_SOURCE_ENV_VAR,
+                                                      .id = "openai_api_key_env",
+                                                      .location = "OPENAI_API_KEY",
+                                                      .label = "OPENAI_API_KEY environment variable",
+                                                      .cred_kind = JCODE_CRED_API_KEY});
+constexpr jcode_source_decl kEnvFile = plugin::source({.kind = JCODE_SOURCE_APP_ENV_FILE,
+                                                       .id = "openai_env",
+                                                       .location = "openai.env",
+                                                       .label = "jcode openai.env",
+                                                       .cred_kind = JCODE_CRED_API_KEY,
+                                                       .key = "OPENAI_API_KEY"});
+constexpr const jcode_source_decl* const kSources[] = {
+    &kJcodeAuth, &kCodex, &support::kOpenCodeAuthSource, &support::kPiAuthSource, &kEnvKey, &kEnvFile, nullptr};
 
-const jcode_oauth_client kOAuth{
-    sizeof(jcode_oauth_client),
-    "app_EMoamEEZ73f0CkXaXp7hrann",
-    nullptr,
-    "authorize",
-    "token",
-    "revoke",
-    "openid profile email offline_access",
-    nullptr,
-    "id_token_add_organizations=true&codex_cli_simplified_flow=true&originator=codex_cli_rs",
-    JCODE_BODY_FORM,
-    JCODE_REDIRECT_LOOPBACK_FIXED,
-    1455,
-    300,
-    "localhost",
-    "/auth/callback",
-    nullptr,
-    0,  // a pasted bare code is refused: the callback URL or query with its state is required
+constexpr jcode_oauth_client kOAuth{
+    .struct_size = sizeof(jcode_oauth_client),
+    .client_id = "app_EMoamEEZ73f0CkXaXp7hrann",
+    .authorize_endpoint = "authorize",
+    .token_endpoint = "token",
+    .revoke_endpoint = "revoke",
+    .scopes = "openid profile email offline_access",
+    .extra_authorize_query = "id_token_add_organizations=true&codex_cli_simplified_flow=true&originator=codex_cli_rs",
+    .token_body = JCODE_BODY_FORM,
+    .redirect_kind = JCODE_REDIRECT_LOOPBACK_FIXED,
+    .redirect_port = 1455,
+    .timeout_s = 300,
+    .redirect_host = "localhost",
+    .redirect_path = "/auth/callback",
+    .flags = 0,  // a pasted bare code is refused: the callback URL or query with its state is required
 };
 
-const jcode_credential_api kCredentials = plugin::credential_api<OpenAI>();
-const jcode_login_api kLogin = plugin::login_api<OpenAI>(JCODE_LOGIN_OAUTH_PKCE, &kOAuth);
-const jcode_transport_api kTransport = plugin::transport_api<OpenAI>(kDefaultModel, JCODE_TRANSPORT_F_TOOLS);
+constexpr jcode_credential_api kCredentials = plugin::credential_api<OpenAI>();
+constexpr jcode_login_api kLogin = plugin::login_api<OpenAI>(JCODE_LOGIN_OAUTH_PKCE, &kOAuth);
+constexpr jcode_transport_api kTransport = plugin::transport_api<OpenAI>(kDefaultModel, JCODE_TRANSPORT_F_TOOLS);
 
-jcode_plugin_api make_api() {
-  jcode_plugin_api a = plugin::plugin_api<OpenAI>("openai", "OpenAI", "0.1.0",
-                                                  JCODE_ROLE_CREDENTIALS | JCODE_ROLE_LOGIN | JCODE_ROLE_TRANSPORT,
-                                                  &kCredentials, &kTransport, &kLogin, kEndpoints, kSources);
-  a.description = "ChatGPT subscription (Codex OAuth) or OpenAI API key, Responses API";
-  return a;
-}
-const jcode_plugin_api kApiTable = make_api();
+constexpr jcode_plugin_api kApiTable =
+    plugin::plugin_api<OpenAI>({.id = "openai",
+                                .display_name = "OpenAI",
+                                .version = "0.1.0",
+                                .description = "ChatGPT subscription (Codex OAuth) or OpenAI API key, Responses API",
+                                .endpoints = kEndpoints,
+                                .sources = kSources,
+                                .credentials = &kCredentials,
+                                .login = &kLogin,
+                                .transport = &kTransport});
 
 }  // namespace
 }  // namespace jcode::openai

@@ -88,6 +88,8 @@ struct RunResult {
 };
 
 // The credential to send with; force_refresh = true after the service refused the last one.
+// A credential that cannot be renewed (an API key, a CLI session) answers force_refresh with
+// JCODE_E_NOT_SUPPORTED: the service's refusal, in the plugin's words, is then the error.
 // Unset: requests go without a credential (plugins that declare no sources).
 using CredentialProvider = std::function<Result<model::Credential>(bool force_refresh)>;
 

@@ -38,6 +38,12 @@ Result<Resolved> resolve(std::string_view plugin_id, std::string_view endpoint_n
                          std::string_view default_url, const config::Config& config,
                          const paths::Env& env = paths::process_env());
 
+// A URL a plugin builds at run time from the user's data (host->resolve_url): checked like
+// an endpoint (`setting` names where it came from), then, under JCODE_EMULATOR_URL, rewritten
+// to the emulator exactly as a declared endpoint's default is.
+Result<std::string> resolve_runtime(std::string_view url, std::string_view setting,
+                                    const paths::Env& env = paths::process_env());
+
 // Checks one URL against the rules above; `setting` names where it came from and goes into
 // the error message ("JCODE_ENDPOINT_OPENAI_TOKEN", "[endpoints] \"openai.token\" in …").
 Status validate_url(std::string_view url, std::string_view setting);

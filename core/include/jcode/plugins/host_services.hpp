@@ -145,6 +145,11 @@ class HostServices {
                                                const model::LoginRequest& request);
 
   virtual bool is_cancelled(std::string_view plugin);
+
+  // ABI 1.1: a URL built at run time, through the endpoint rules and the emulator mapping;
+  // a file the user's environment names (never one of jcode's own credential files).
+  virtual Result<std::string> resolve_url(std::string_view plugin, std::string_view url, std::string_view setting);
+  virtual Result<std::string> read_file(std::string_view plugin, std::string_view path, uint64_t max_bytes);
 };
 
 // The error the defaults return: JCODE_E_NOT_SUPPORTED, naming the service.

@@ -27,6 +27,17 @@ struct OptionDecl {
   bool is_secret() const { return (flags & JCODE_OPTION_F_SECRET) != 0; }
 };
 
+// Another name of the plugin (ABI 1.1), e.g. the deprecated "claude-subprocess".
+struct AliasDecl {
+  std::string name;
+  std::string env_name;  // set to env_value when the alias is used; empty = none
+  std::string env_value;
+  std::string replacement;  // for the deprecation warning
+  uint32_t flags = 0;       // JCODE_ALIAS_F_*
+  bool hidden() const { return (flags & JCODE_ALIAS_F_HIDDEN) != 0; }
+  bool deprecated() const { return (flags & JCODE_ALIAS_F_DEPRECATED) != 0; }
+};
+
 enum class LoginMethod : int32_t {
   oauth_pkce = JCODE_LOGIN_OAUTH_PKCE,
   device = JCODE_LOGIN_DEVICE,
@@ -72,12 +83,14 @@ struct PluginInfo {
   std::optional<CredentialsInfo> credentials;
   std::optional<LoginInfo> login;
   std::optional<TransportInfo> transport;
+  std::vector<AliasDecl> aliases;
 
   bool has_role(uint32_t role) const { return (roles & role) != 0; }
   bool thread_safe() const { return (flags & JCODE_PLUGIN_F_THREAD_SAFE) != 0; }
   const model::SourceDecl* source(std::string_view source_id) const;
   const model::SourceDecl* login_target() const;
   const EndpointDecl* endpoint(std::string_view name) const;
+  const AliasDecl* alias(std::string_view name) const;
 };
 
 // A file that looked like a plugin but was not loaded, and why (one line, for the user).

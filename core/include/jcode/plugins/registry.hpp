@@ -24,6 +24,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace jcode::plugins {
@@ -147,6 +148,9 @@ class Registry {
   std::chrono::microseconds discovery_time() const { return discovery_time_; }
 
   const PluginInfo* find(std::string_view id) const;
+  // The plugin that declares `name` as an alias (ABI 1.1) and that alias; {nullptr, nullptr}
+  // when none does. An installed plugin's id always wins over another plugin's alias.
+  std::pair<const PluginInfo*, const AliasDecl*> find_alias(std::string_view name) const;
   // The plugin with create() done (once, lazily). Errors: JCODE_E_NOT_FOUND for an unknown or
   // skipped id (the message says why), or the create failure.
   Result<Plugin*> instance(std::string_view id);

@@ -3,6 +3,8 @@
 // implementation for every plugin; each plugin names the provider keys it looks for.
 #pragma once
 
+#include <jcode/plugin.hpp>
+
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
@@ -10,6 +12,22 @@
 #include <string_view>
 
 namespace jcode::support {
+
+// The two files as declared sources. Every provider that imports them lists these same
+// declarations (equal id and path: one approval covers all of them) and parses with
+// parse_shared_auth, naming its own keys.
+inline constexpr jcode_source_decl kOpenCodeAuthSource = plugin::source({.kind = JCODE_SOURCE_EXTERNAL_FILE,
+                                                                          .id = "opencode_auth_json",
+                                                                          .location = "~/.local/share/opencode/auth.json",
+                                                                          .label = "OpenCode",
+                                                                          .cred_kind = JCODE_CRED_OAUTH,
+                                                                          .flags = JCODE_SOURCE_F_SHARED});
+inline constexpr jcode_source_decl kPiAuthSource = plugin::source({.kind = JCODE_SOURCE_EXTERNAL_FILE,
+                                                                    .id = "pi_auth_json",
+                                                                    .location = "~/.pi/agent/auth.json",
+                                                                    .label = "pi",
+                                                                    .cred_kind = JCODE_CRED_OAUTH,
+                                                                    .flags = JCODE_SOURCE_F_SHARED});
 
 struct SharedEntry {
   bool oauth = false;         // false: an API key

@@ -1,6 +1,7 @@
-// A scripted jcode_host_api for tests of the code that calls host services (the Messages
-// call, the CLI transport): config/env/endpoints from maps, http and spawn answered from
-// canned data, and every request, log line and error recorded.
+// A scripted jcode_host_api for plugin tests of code that calls host services (a transport's
+// send, a CLI transport, a custom login): config/env/endpoints/store/prompt answers from maps,
+// http and spawn answered from canned data, and every request, log line and error recorded.
+// Test-only (target jcode_plugin_testing); every plugin folder's tests may use it.
 #pragma once
 
 #include <jcode/plugin.hpp>
@@ -10,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-namespace claude_test {
+namespace jcode::testing {
 
 struct FakeHost {
   std::map<std::string, std::string> config, env;
@@ -36,7 +37,21 @@ struct FakeHost {
   std::string stdin_data;
   int spawn_calls = 0;
 
+  // store_read/store_write: the plugin's own sources, by source id
+  std::map<std::string, std::string> store;
+  jcode_status store_status = JCODE_OK;  // != OK: store_read and store_write fail so
+  // resolve_url (ABI 1.1): URLs asked for, as "<setting>=<url>"; the answer is the URL itself
+  // unless `refuse_urls` (then JCODE_E_INVALID_ARG with a message naming the setting)
+  std::vector<std::string> resolved;
+  bool refuse_urls = false;
+  // read_file (ABI 1.1): file contents by path; absent → JCODE_E_NOT_FOUND
+  std::map<std::string, std::string> files;
+  // prompt: answers in order; none left → JCODE_E_NONINTERACTIVE
+  std::vector<std::string> answers;
+  std::vector<std::string> questions;
+
   std::vector<std::pair<int32_t, std::string>> logs;
+  std::vector<std::string> notices;
   jcode_status error_code = JCODE_OK;
   std::string error_message;
   std::vector<std::string> secrets;
@@ -52,6 +67,37 @@ struct FakeHost {
       self(c).error_message = s(m);
     };
     table.add_secret = [](jcode_host_ctx* c, jcode_str v) { self(c).secrets.push_back(s(v)); };
+    table.notify = [](jcode_host_ctx* c, jcode_str m) { self(c).notices.push_back(s(m)); };
+    table.store_read = [](jcode_host_ctx* c, jcode_str id, jcode_sink* out) {
+      if (self(c).store_status != JCODE_OK) return self(c).store_status;
+      return lookup(self(c).store, id, out);
+    };
+    table.store_write = [](jcode_host_ctx* c, jcode_str id, jcode_str content) {
+      if (self(c).store_status != JCODE_OK) return self(c).store_status;
+      self(c).store[s(id)] = s(content);
+      return JCODE_OK;
+    };
+    table.resolve_url = [](jcode_host_ctx* c, jcode_str url, jcode_str setting, jcode_sink* out) {
+      FakeHost& h = self(c);
+      h.resolved.push_back(s(setting) + "=" + s(url));
+      if (h.refuse_urls) {
+        h.error_code = JCODE_E_INVALID_ARG;
+        h.error_message = s(setting) + ": refused";
+        return JCODE_E_INVALID_ARG;
+      }
+      return jcode::plugin::write(out, s(url));
+    };
+    table.read_file = [](jcode_host_ctx* c, jcode_str path, uint64_t, jcode_sink* out) {
+      return lookup(self(c).files, path, out);
+    };
+    table.prompt = [](jcode_host_ctx* c, const jcode_prompt* p, jcode_sink* answer) {
+      FakeHost& h = self(c);
+      h.questions.push_back(s(p->question));
+      if (h.answers.empty()) return JCODE_E_NONINTERACTIVE;
+      std::string a = h.answers.front();
+      h.answers.erase(h.answers.begin());
+      return jcode::plugin::write(answer, a);
+    };
     table.config_get = [](jcode_host_ctx* c, jcode_str k, jcode_sink* out) { return lookup(self(c).config, k, out); };
     table.env_get = [](jcode_host_ctx* c, jcode_str k, jcode_sink* out) { return lookup(self(c).env, k, out); };
     table.endpoint_url = [](jcode_host_ctx* c, jcode_str k, jcode_sink* out) {
@@ -163,4 +209,4 @@ inline jcode_chat_request chat(std::string_view conversation, std::string_view m
   return r;
 }
 
-}  // namespace claude_test
+}  // namespace jcode::testing
