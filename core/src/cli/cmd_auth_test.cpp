@@ -1,9 +1,9 @@
 // jcode auth-test: proves a provider works end to end — credential discovery, a refresh or
 // auth probe, a plain smoke prompt, and a tool smoke through the same path as `jcode run`.
 #include "../app/provider_auth.hpp"
+#include "../app/provider_select.hpp"
 #include "../app/services.hpp"
 #include "commands.hpp"
-#include "provider_select.hpp"
 
 #include <jcode/agent/run.hpp>
 #include <jcode/auth/io.hpp>
@@ -71,7 +71,7 @@ std::string trim(std::string s) {
   return s.substr(i);
 }
 
-Report test_one(Context& ctx, const std::string& id, const AuthTestOptions& opt, bool explicit_choice) {
+Report test_one(app::Context& ctx, const std::string& id, const AuthTestOptions& opt, bool explicit_choice) {
   Report rep;
   rep.provider = id;
   auto reg = ctx.registry();
@@ -97,7 +97,7 @@ Report test_one(Context& ctx, const std::string& id, const AuthTestOptions& opt,
   // 1. credential discovery
   app::ProviderAuth pa(ctx, **plugin);
   std::optional<auth::Discovered> found;
-  const bool cli_mode = claude_cli_mode(ctx, id);
+  const bool cli_mode = app::claude_cli_mode(ctx, id);
   if (cli_mode) {
     rep.add({"credential_probe", true, true, "Skipped: the Claude Code CLI transport uses the CLI's own login"});
   } else if (!info.sources.empty()) {
@@ -154,7 +154,7 @@ Report test_one(Context& ctx, const std::string& id, const AuthTestOptions& opt,
   }
   if (opt.no_smoke) return rep;
 
-  auto selected = select_named_provider(ctx, id, explicit_choice, found);
+  auto selected = app::select_named_provider(ctx, id, explicit_choice, found);
   if (!selected) {
     rep.add({"provider_smoke", false, false, selected.error().message});
     return rep;
@@ -228,7 +228,7 @@ void print_text(const Report& r) {
 }
 
 // ~/.jcode/auth-validation.json: the last result per provider.
-void record(Context& ctx, const Report& r) {
+void record(app::Context& ctx, const Report& r) {
   auto home = ctx.jcode_home();
   if (!home) return;
   auto path = *home / "auth-validation.json";
@@ -290,14 +290,14 @@ Status check_output_path(const std::string& out, const paths::Env& env) {
 
 }  // namespace
 
-int cmd_auth_test(Context& ctx, const AuthTestOptions& opt) {
+int cmd_auth_test(app::Context& ctx, const AuthTestOptions& opt) {
   if (opt.output)
-    if (auto st = check_output_path(*opt.output, ctx.env()); !st) return ctx.fail(st.error());
+    if (auto st = check_output_path(*opt.output, ctx.env()); !st) return fail(st.error());
   std::vector<std::string> ids;
   bool explicit_choice = !ctx.global().provider.empty();
   if (opt.all_configured || ctx.global().provider.empty()) {
     auto reg = ctx.registry();
-    if (!reg) return ctx.fail(reg.error());
+    if (!reg) return fail(reg.error());
     for (const auto& p : (*reg)->plugins()) {
       if (p->info().sources.empty()) continue;
       auto inst = (*reg)->instance(p->id());
@@ -306,7 +306,7 @@ int cmd_auth_test(Context& ctx, const AuthTestOptions& opt) {
       if (pa.acquire(false, false)) ids.push_back(p->id());
     }
     if (ids.empty())
-      return ctx.fail(Error{JCODE_E_AUTH_REQUIRED, "no provider is configured; log in with `jcode login --provider <id>`"});
+      return fail(Error{JCODE_E_AUTH_REQUIRED, "no provider is configured; log in with `jcode login --provider <id>`"});
   } else {
     ids.push_back(ctx.global().provider == "claude-subprocess" ? "claude" : ctx.global().provider);
   }
@@ -320,7 +320,7 @@ int cmd_auth_test(Context& ctx, const AuthTestOptions& opt) {
   for (const auto& r : reports) all.push_back(r.to_json());
   if (ctx.global().json) std::cout << all.dump(2) << "\n";
   if (opt.output) {
-    if (auto st = fs::atomic_write(*opt.output, all.dump(2) + "\n", 0644); !st) return ctx.fail(st.error());
+    if (auto st = fs::atomic_write(*opt.output, all.dump(2) + "\n", 0644); !st) return fail(st.error());
   }
   for (const auto& r : reports)
     if (!r.success()) return exit_failure;

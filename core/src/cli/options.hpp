@@ -9,14 +9,6 @@
 
 namespace jcode::cli {
 
-struct GlobalOptions {
-  std::string provider;          // --provider / -p ("" = auto)
-  std::string provider_profile;  // --provider-profile
-  std::string model;             // --model / -m
-  bool json = false;             // --json
-  int verbose = 0;               // -v, repeatable
-};
-
 struct PluginsListOptions {
   bool verbose = false;
 };

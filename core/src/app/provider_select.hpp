@@ -14,7 +14,7 @@
 #include <optional>
 #include <string>
 
-namespace jcode::cli {
+namespace jcode::app {
 
 struct SelectedProvider {
   plugins::Plugin* plugin = nullptr;
@@ -34,4 +34,4 @@ bool claude_cli_mode(const Context& ctx, const std::string& id);
 Result<SelectedProvider> select_named_provider(Context& ctx, const std::string& id, bool explicit_choice,
                                                std::optional<auth::Discovered> found = std::nullopt);
 
-}  // namespace jcode::cli
+}  // namespace jcode::app

@@ -1,13 +1,13 @@
 #include "provider_select.hpp"
 
-#include "../app/provider_auth.hpp"
-#include "../app/services.hpp"
+#include "provider_auth.hpp"
+#include "services.hpp"
 
 #include <jcode/auth/refresh.hpp>
 
 #include <mutex>
 
-namespace jcode::cli {
+namespace jcode::app {
 bool claude_cli_mode(const Context& ctx, const std::string& id) {
   if (id != "claude") return false;
   auto v = ctx.env().get("JCODE_USE_CLAUDE_CLI");
@@ -24,7 +24,7 @@ Result<SelectedProvider> select_named_provider(Context& ctx, const std::string& 
   out.plugin = *plugin;
   if ((*plugin)->info().sources.empty() || claude_cli_mode(ctx, id)) return out;
 
-  auto pa = std::make_shared<app::ProviderAuth>(ctx, **plugin);
+  auto pa = std::make_shared<ProviderAuth>(ctx, **plugin);
   if (!found) {
     auto f = pa->acquire(explicit_choice, /*allow_prompt=*/true);
     if (!f) return f.error();
@@ -78,7 +78,7 @@ Result<SelectedProvider> select_provider(Context& ctx) {
     if (!p->info().transport || p->info().sources.empty()) continue;
     auto inst = (*reg)->instance(p->id());
     if (!inst) continue;
-    app::ProviderAuth pa(ctx, **inst);
+    ProviderAuth pa(ctx, **inst);
     auto found = pa.acquire(false, /*allow_prompt=*/false);
     if (found) return select_named_provider(ctx, p->id(), false, std::move(*found));
   }
@@ -86,4 +86,4 @@ Result<SelectedProvider> select_provider(Context& ctx) {
                "no provider has usable credentials; log in with `jcode login --provider <id>` or name one with --provider"};
 }
 
-}  // namespace jcode::cli
+}  // namespace jcode::app
