@@ -8,7 +8,7 @@
 #include <jcode/auth/io.hpp>
 #include <jcode/cli/exit_codes.hpp>
 #include <jcode/log/log.hpp>
-#include <jcode/tools/tool.hpp>
+#include <jcode/agent_tools/tool.hpp>
 #include <jcode/ui/terminal.hpp>
 
 #include <nlohmann/json.hpp>
@@ -80,7 +80,7 @@ int cmd_run(app::Context& ctx, const RunOptions& opt_in) {
   ao.cancelled = [] { return auth::cancel_requested(); };
   ui::Console console = ui::default_console();
   if (console.interactive) {
-    ao.ask_permission = [&](const tools::Tool& tool, const nlohmann::json& input) {
+    ao.ask_permission = [&](const agent_tools::Tool& tool, const nlohmann::json& input) {
       auto yes = ui::confirm(console, "Allow " + tool.name + ": " + brief(input) + "?");
       return yes && *yes ? agent::Permission::allow_once : agent::Permission::deny;
     };

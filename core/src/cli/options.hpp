@@ -1,5 +1,5 @@
 // Parsed command lines, free of CLI11 so that command implementations (and their tests)
-// don't compile the parser. app.cpp is the one translation unit that includes CLI11.
+// don't compile the parser. main.cpp is the one translation unit that includes CLI11.
 #pragma once
 
 #include <map>

@@ -212,7 +212,7 @@ int main(int argc, char** argv) {
   at_cmd->add_flag("--no-tool-smoke", auth_test.no_tool_smoke, "Skip the tool-enabled smoke prompt");
   at_cmd->add_flag("--no-smoke", auth_test.no_smoke, "Only check credentials and refresh");
   at_cmd->add_option("--output", auth_test.output, "Also write the JSON report to this file");
-  at_cmd->callback([&] { action = [&](app::Context& c) { return cmd_auth_test(c, auth_test); }; });
+  at_cmd->callback([&] { action = [&](app::Context& c) { return cmd_auth_verify(c, auth_test); }; });
 
   try {
     app.parse(argc, argv);

@@ -190,7 +190,7 @@ Report test_one(app::Context& ctx, const std::string& id, const AuthTestOptions&
   ao.model = ctx.global().model;
   ao.cancelled = [] { return auth::cancel_requested(); };
   // Only the exact smoke command may run.
-  ao.ask_permission = [](const tools::Tool&, const nlohmann::json& input) {
+  ao.ask_permission = [](const agent_tools::Tool&, const nlohmann::json& input) {
     bool exact = input.is_object() && input.value("command", std::string()) == "echo JCODE_TOOL_OK";
     return exact ? agent::Permission::allow_once : agent::Permission::deny;
   };
@@ -290,7 +290,7 @@ Status check_output_path(const std::string& out, const paths::Env& env) {
 
 }  // namespace
 
-int cmd_auth_test(app::Context& ctx, const AuthTestOptions& opt) {
+int cmd_auth_verify(app::Context& ctx, const AuthTestOptions& opt) {
   if (opt.output)
     if (auto st = check_output_path(*opt.output, ctx.env()); !st) return fail(st.error());
   std::vector<std::string> ids;
