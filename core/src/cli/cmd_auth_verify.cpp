@@ -12,6 +12,7 @@
 #include <jcode/fs/fs.hpp>
 #include <jcode/log/log.hpp>
 #include <jcode/paths/paths.hpp>
+#include <jcode/text/text.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -63,13 +64,6 @@ struct Report {
     return j;
   }
 };
-
-std::string trim(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-  size_t i = 0;
-  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-  return s.substr(i);
-}
 
 Report test_one(app::Context& ctx, const std::string& id, const AuthTestOptions& opt, bool explicit_choice) {
   Report rep;
@@ -173,8 +167,8 @@ Report test_one(app::Context& ctx, const std::string& id, const AuthTestOptions&
       return rep;
     }
     rep.smoke_output = r->final_text;
-    bool ok = trim(r->final_text).find("AUTH_TEST_OK") != std::string::npos;
-    rep.add({"provider_smoke", ok, false, ok ? "answered AUTH_TEST_OK" : "unexpected answer: " + trim(r->final_text).substr(0, 200)});
+    bool ok = text::trim(r->final_text).find("AUTH_TEST_OK") != std::string::npos;
+    rep.add({"provider_smoke", ok, false, ok ? "answered AUTH_TEST_OK" : "unexpected answer: " + text::trim(r->final_text).substr(0, 200)});
     if (!ok) return rep;
   }
   // 4. tool smoke through the tool-attached path
@@ -210,8 +204,8 @@ Report test_one(app::Context& ctx, const std::string& id, const AuthTestOptions&
       problem = "the bash command was not exactly `echo JCODE_TOOL_OK`";
     else if (call.is_error || call.output.find("JCODE_TOOL_OK") == std::string::npos)
       problem = "the tool result did not contain JCODE_TOOL_OK";
-    else if (trim(r->final_text) != "AUTH_TEST_OK")
-      problem = "the final answer was not exactly AUTH_TEST_OK: " + trim(r->final_text).substr(0, 200);
+    else if (text::trim(r->final_text) != "AUTH_TEST_OK")
+      problem = "the final answer was not exactly AUTH_TEST_OK: " + text::trim(r->final_text).substr(0, 200);
   }
   rep.add({"tool_smoke", problem.empty(), false, problem.empty() ? "bash ran echo JCODE_TOOL_OK; final answer AUTH_TEST_OK" : problem});
   return rep;
@@ -222,8 +216,8 @@ void print_text(const Report& r) {
   for (const auto& p : r.credential_paths) std::cout << "credentials: " << p << "\n";
   for (const auto& s : r.steps)
     std::cout << (s.skipped ? "- " : s.ok ? "✓ " : "✗ ") << s.name << " (" << s.ms << " ms) — " << s.detail << "\n";
-  if (r.smoke_output) std::cout << "smoke output: " << trim(*r.smoke_output) << "\n";
-  if (r.tool_smoke_output) std::cout << "tool smoke output: " << trim(*r.tool_smoke_output) << "\n";
+  if (r.smoke_output) std::cout << "smoke output: " << text::trim(*r.smoke_output) << "\n";
+  if (r.tool_smoke_output) std::cout << "tool smoke output: " << text::trim(*r.tool_smoke_output) << "\n";
   std::cout << "result: " << (r.success() ? "PASS" : "FAIL") << "\n";
 }
 
