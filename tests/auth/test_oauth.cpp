@@ -1,7 +1,7 @@
 // OAuthFlow against the real jcode-emulator: loopback, paste, busy fixed port, scriptable.
 #include <jcode/auth/oauth_flow.hpp>
 #include <jcode/auth/token_endpoint.hpp>
-#include <jcode/auth/url.hpp>
+#include <jcode/text/text.hpp>
 
 #include <doctest/doctest.h>
 #include <sys/stat.h>
@@ -120,7 +120,7 @@ TEST_CASE("oauth: Claude loopback login, browser sends the callback twice, one J
   CHECK(h.emu.bearer_get("/api.anthropic.com/api/oauth/profile", cred->access_token) == 200);
   // The state is independent of the verifier: the verifier never left the process.
   const auto& url = h.io.opened.at(0);
-  CHECK(param(parse_query(url.substr(url.find('?') + 1)), "state")->size() == 43);
+  CHECK(jcode::text::form_value(jcode::text::form_decode(url.substr(url.find('?') + 1)), "state")->size() == 43);
 }
 
 TEST_CASE("oauth: a denied authorization ends the login with the server's error and no exchange") {

@@ -122,7 +122,7 @@ Reply final_reply(std::string t) { return Reply{{text(std::move(t)), stop("end_t
 
 struct TempWorkspace {
   stdfs::path path;
-  jcode::tools::ToolContext ctx;
+  jcode::agent_tools::ToolContext ctx;
   TempWorkspace() {
     std::string tmpl = (stdfs::temp_directory_path() / "jcode-agent-XXXXXX").string();
     char* made = ::mkdtemp(tmpl.data());
@@ -181,7 +181,7 @@ TEST_CASE("agent: a text-only answer ends the run after one turn") {
   CHECK(req["system"] == "be brief");
   CHECK(req["max_tokens"] == 8192);
   CHECK(req["messages"] == json::parse(R"([{"role":"user","content":[{"type":"text","text":"Reply with exactly AUTH_TEST_OK"}]}])"));
-  REQUIRE(req["tools"].size() == jcode::tools::builtin().size());  // every native tool by default
+  REQUIRE(req["tools"].size() == jcode::agent_tools::builtin().size());  // every native tool by default
   CHECK(req["tools"][0]["name"] == "bash");
   CHECK(req["tools"][0]["input_schema"]["required"] == json::array({"command"}));
   CHECK(last_message(conv) == json::parse(R"({"role":"assistant","content":[{"type":"text","text":"AUTH_TEST_OK"}]})"));
@@ -264,7 +264,7 @@ TEST_CASE("agent: the permission callback decides; allow_always is remembered, r
   agent::Options opt;
   opt.tool_context = &ws.ctx;
   std::vector<std::string> asked;
-  opt.ask_permission = [&](const jcode::tools::Tool& tool, const json& input) {
+  opt.ask_permission = [&](const jcode::agent_tools::Tool& tool, const json& input) {
     asked.push_back(tool.name + ":" + input.value("path", input.value("command", "")));
     return tool.name == "write" ? agent::Permission::allow_always : agent::Permission::deny;
   };
@@ -527,7 +527,7 @@ TEST_CASE("agent: conversation JSON merges same-role messages and survives inval
   const json back = json::parse(conv.serialize());
   CHECK(back["messages"][2]["content"][0]["content"] == "caf\xef\xbf\xbd \xef\xbf\xbd");
 
-  const auto* bash = jcode::tools::find("bash");
+  const auto* bash = jcode::agent_tools::find("bash");
   conv.declare(*bash);
   conv.declare(*bash);
   CHECK(conv.tools.size() == 1);

@@ -1,7 +1,6 @@
-// PKCE, state, URL encoding and the parsing of callbacks and pasted input.
+// PKCE, state, and the parsing of callbacks and pasted input (URL encoding: test_text.cpp).
 #include <jcode/auth/callback.hpp>
 #include <jcode/auth/pkce.hpp>
-#include <jcode/auth/url.hpp>
 
 #include <doctest/doctest.h>
 
@@ -28,18 +27,6 @@ TEST_CASE("pkce: verifiers and states are fresh, unreserved, 43 chars, and indep
     CHECK(seen.insert(p.verifier).second);
     CHECK(seen.insert(s).second);
   }
-}
-
-TEST_CASE("url: encoding round trips and decodes exactly once") {
-  CHECK(percent_encode("a b&c=d/é") == "a%20b%26c%3Dd%2F%C3%A9");
-  CHECK(percent_decode("a%2520b") == "a%20b");
-  CHECK(percent_decode("a+b") == "a b");
-  CHECK(percent_decode("a+b", false) == "a+b");
-  CHECK(percent_decode("100%") == "100%");
-  Params p{{"redirect_uri", "http://localhost:1455/auth/callback"}, {"scope", "a b"}};
-  CHECK(encode_query(p) == "redirect_uri=http%3A%2F%2Flocalhost%3A1455%2Fauth%2Fcallback&scope=a%20b");
-  CHECK(parse_query(encode_query(p)) == p);
-  CHECK(param(parse_query("a=1&&b=2&a=3"), "a") == "1");
 }
 
 TEST_CASE("callback: every accepted paste shape") {

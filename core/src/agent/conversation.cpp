@@ -32,7 +32,7 @@ void Conversation::add_user_text(std::string text) {
   add_message("user", json::array({text_block(std::move(text))}));
 }
 
-void Conversation::declare(const tools::Tool& tool) {
+void Conversation::declare(const agent_tools::Tool& tool) {
   for (auto& t : tools) {
     if (t.name == tool.name) {
       t = ToolDecl{tool.name, tool.description, tool.input_schema};

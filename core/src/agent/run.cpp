@@ -87,11 +87,11 @@ class Runner {
 
   Result<RunResult> run() {
     if (auto st = declare_tools(); !st) return st.error();
-    tools::ToolContext local;
+    agent_tools::ToolContext local;
     ctx_ = opt_.tool_context ? opt_.tool_context : &local;
     // Tools poll the run's cancellation unless the caller gave them their own; restored after.
     struct Restore {
-      tools::ToolContext* ctx;
+      agent_tools::ToolContext* ctx;
       std::function<bool()> saved;
       ~Restore() { ctx->cancelled = std::move(saved); }
     } restore{ctx_, ctx_->cancelled};
@@ -144,11 +144,11 @@ class Runner {
   Status declare_tools() {
     conv_.tools.clear();
     if (!opt_.only_tools) {
-      for (const auto& t : tools::builtin()) conv_.declare(t);
+      for (const auto& t : agent_tools::builtin()) conv_.declare(t);
       return {};
     }
     for (const auto& name : *opt_.only_tools) {
-      const auto* t = tools::find(name);
+      const auto* t = agent_tools::find(name);
       if (!t) return Error{JCODE_E_INVALID_ARG, "unknown tool \"" + name + "\" in the tool restriction"};
       conv_.declare(*t);
     }
@@ -297,7 +297,7 @@ class Runner {
       return rec;
     };
 
-    const tools::Tool* tool = tools::find(c.name);
+    const agent_tools::Tool* tool = agent_tools::find(c.name);
     if (!tool) return answer("unknown tool \"" + c.name + "\"", true);
     if (!declared(c.name)) return answer("tool \"" + c.name + "\" is not available in this session", true);
     if (!c.valid) return answer("invalid tool call: " + c.problem + "; call " + c.name + " again with a JSON object", true);
@@ -308,7 +308,7 @@ class Runner {
       if (p == Permission::allow_always) always_allowed_.insert(c.name);
     }
     if (cancelled()) return Error{JCODE_E_CANCELLED, "cancelled"};
-    Result<tools::ToolOutput> out = Error{JCODE_E_INTERNAL, ""};
+    Result<agent_tools::ToolOutput> out = Error{JCODE_E_INTERNAL, ""};
     try {
       out = tool->run(c.input, *ctx_);
     } catch (const std::exception& e) {
@@ -327,7 +327,7 @@ class Runner {
   Conversation& conv_;
   const Options& opt_;
   const Observer& obs_;
-  tools::ToolContext* ctx_ = nullptr;
+  agent_tools::ToolContext* ctx_ = nullptr;
   model::Credential cred_;
   bool have_cred_ = false;
   std::set<std::string> always_allowed_;
@@ -357,9 +357,9 @@ Result<std::vector<std::string>> parse_tool_list(std::string_view csv, std::stri
     while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
     while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
     if (!item.empty()) {
-      if (item != "*" && !tools::find(item)) {
+      if (item != "*" && !agent_tools::find(item)) {
         std::string valid;
-        for (const auto& t : tools::builtin()) valid += (valid.empty() ? "" : ", ") + t.name;
+        for (const auto& t : agent_tools::builtin()) valid += (valid.empty() ? "" : ", ") + t.name;
         return Error{JCODE_E_INVALID_ARG, std::string(flag) + ": unknown tool \"" + std::string(item) +
                                               "\"; the tools are: " + valid + " (or * for all)"};
       }

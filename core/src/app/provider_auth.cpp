@@ -1,6 +1,6 @@
 #include "provider_auth.hpp"
 
-#include "../cli/context.hpp"
+#include "context.hpp"
 #include "services.hpp"
 
 #include <jcode/auth/consent.hpp>
@@ -17,7 +17,7 @@
 
 namespace jcode::app {
 
-ProviderAuth::ProviderAuth(cli::Context& ctx, plugins::Plugin& plugin) : ctx_(ctx), plugin_(plugin) {}
+ProviderAuth::ProviderAuth(Context& ctx, plugins::Plugin& plugin) : ctx_(ctx), plugin_(plugin) {}
 
 auth::CredentialStore& ProviderAuth::store() {
   if (!store_) {

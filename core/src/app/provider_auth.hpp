@@ -15,15 +15,13 @@
 #include <optional>
 #include <string>
 
-namespace jcode::cli {
-class Context;
-}
-
 namespace jcode::app {
+
+class Context;
 
 class ProviderAuth {
  public:
-  ProviderAuth(cli::Context& ctx, plugins::Plugin& plugin);
+  ProviderAuth(Context& ctx, plugins::Plugin& plugin);
 
   plugins::Plugin& plugin() { return plugin_; }
   const plugins::PluginInfo& info() const { return plugin_.info(); }
@@ -73,7 +71,7 @@ class ProviderAuth {
 
  private:
   Status check_parseable(const model::SourceDecl& source, const std::optional<std::string>& content);
-  cli::Context& ctx_;
+  Context& ctx_;
   plugins::Plugin& plugin_;
   std::optional<auth::CredentialStore> store_;
 };

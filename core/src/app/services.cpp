@@ -1,6 +1,6 @@
 #include "services.hpp"
 
-#include "../cli/context.hpp"
+#include "context.hpp"
 #include "provider_auth.hpp"
 
 #include <jcode/auth/io.hpp>
@@ -39,7 +39,7 @@ std::vector<std::string> split_choices(std::string_view s) {
 
 // [http] settings of config.toml: CA bundle and timeouts (defaults when absent or unreadable;
 // a broken config.toml is reported by the command that loads it).
-config::HttpSettings http_settings(cli::Context& ctx) {
+config::HttpSettings http_settings(Context& ctx) {
   if (auto cfg = ctx.config()) return (*cfg)->http();
   return {};
 }
@@ -53,7 +53,7 @@ http::ClientOptions client_options(const config::HttpSettings& settings) {
 
 }  // namespace
 
-Services::Services(cli::Context& ctx) : ctx_(ctx) {}
+Services::Services(Context& ctx) : ctx_(ctx) {}
 
 auth::HttpFn Services::auth_http() {
   config::HttpSettings settings = http_settings(ctx_);

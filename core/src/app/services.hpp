@@ -10,17 +10,15 @@
 #include <functional>
 #include <mutex>
 
-namespace jcode::cli {
-class Context;
-}
-
 namespace jcode::app {
+
+class Context;
 
 class ProviderAuth;
 
 class Services final : public plugins::HostServices {
  public:
-  explicit Services(cli::Context& ctx);
+  explicit Services(Context& ctx);
 
   void log(std::string_view plugin, plugins::LogLevel level, std::string_view message) override;
   void add_secret(std::string_view plugin, std::string_view secret) override;
@@ -72,7 +70,7 @@ class Services final : public plugins::HostServices {
   Result<std::string> with_own_source(std::string_view plugin, std::string_view source_id,
                                       const std::function<Result<std::string>(ProviderAuth&, const model::SourceDecl&)>& fn);
 
-  cli::Context& ctx_;
+  Context& ctx_;
   bool no_browser_ = false;
   std::mutex notify_mu_;
 };

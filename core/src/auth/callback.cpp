@@ -1,5 +1,5 @@
 #include <jcode/auth/callback.hpp>
-#include <jcode/auth/url.hpp>
+#include <jcode/text/text.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -8,16 +8,9 @@ namespace jcode::auth {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  auto space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 std::string_view unquote(std::string_view s) {
   if (s.size() >= 2 && (s.front() == '"' || s.front() == '\'') && s.back() == s.front())
-    return trim(s.substr(1, s.size() - 2));
+    return text::trim_view(s.substr(1, s.size() - 2));
   return s;
 }
 
@@ -26,12 +19,12 @@ bool token_char(char c) {
          c == '~' || c == '/' || c == '+' || c == '=' || c == '%';
 }
 
-CallbackParams from_params(const Params& p) {
+CallbackParams from_params(const text::FormFields& p) {
   CallbackParams out;
-  out.code = param(p, "code").value_or("");
-  out.state = param(p, "state").value_or("");
-  out.error = param(p, "error").value_or("");
-  out.error_description = param(p, "error_description").value_or("");
+  out.code = text::form_value(p, "code").value_or("");
+  out.state = text::form_value(p, "state").value_or("");
+  out.error = text::form_value(p, "error").value_or("");
+  out.error_description = text::form_value(p, "error_description").value_or("");
   return out;
 }
 
@@ -49,7 +42,7 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
 }
 
 Result<CallbackParams> parse_callback_input(std::string_view raw) {
-  std::string_view in = unquote(trim(raw));
+  std::string_view in = unquote(text::trim_view(raw));
   if (in.empty())
     return Error{JCODE_E_INVALID_ARG,
                  "nothing was pasted: paste the full callback URL from the browser's address bar "
@@ -68,9 +61,9 @@ Result<CallbackParams> parse_callback_input(std::string_view raw) {
     } else {
       query = !before.empty() && before.front() == '?' ? before.substr(1) : before;
     }
-    CallbackParams out = from_params(parse_query(query));
+    CallbackParams out = from_params(text::form_decode(query));
     if (out.code.empty() && out.error.empty() && !fragment.empty())
-      out = from_params(parse_query(fragment));
+      out = from_params(text::form_decode(fragment));
     if (out.code.empty() && out.error.empty())
       return Error{JCODE_E_INVALID_ARG,
                    "the pasted URL carries no authorization code (no code= parameter): copy the "
@@ -84,10 +77,10 @@ Result<CallbackParams> parse_callback_input(std::string_view raw) {
   CallbackParams out;
   size_t h = in.find('#');
   if (h == std::string_view::npos) {
-    out.code = percent_decode(in, false);
+    out.code = text::percent_decode(in);
   } else {
-    out.code = percent_decode(in.substr(0, h), false);
-    out.state = percent_decode(in.substr(h + 1), false);
+    out.code = text::percent_decode(in.substr(0, h));
+    out.state = text::percent_decode(in.substr(h + 1));
   }
   if (out.code.empty())
     return Error{JCODE_E_INVALID_ARG, "the pasted text has no authorization code before '#'"};

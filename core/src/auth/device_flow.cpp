@@ -1,6 +1,8 @@
 #include <jcode/auth/device_flow.hpp>
 #include <jcode/auth/token_endpoint.hpp>
 #include <jcode/log/log.hpp>
+#include <jcode/text/json.hpp>
+#include <jcode/text/text.hpp>
 
 #include <thread>
 
@@ -9,11 +11,6 @@ namespace jcode::auth {
 namespace {
 
 constexpr const char* kDeviceGrant = "urn:ietf:params:oauth:grant-type:device_code";
-
-std::string str(const nlohmann::json& j, const char* k) {
-  auto it = j.find(k);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
-}
 
 std::optional<int64_t> num(const nlohmann::json& j, const char* k) {
   auto it = j.find(k);
@@ -64,7 +61,7 @@ Result<LoginOutcome> DeviceFlow::run(const model::LoginRequest& req) {
 }
 
 Result<DeviceAuthorization> DeviceFlow::request_code() const {
-  Params p{{"client_id", ctx_.client.client_id}};
+  text::FormFields p{{"client_id", ctx_.client.client_id}};
   if (!ctx_.client.scopes.empty()) p.emplace_back("scope", ctx_.client.scopes);
   auto reply = post_token_request(ctx_.http, ctx_.device_url, model::TokenBody::form, p);
   if (!reply) return reply.error();
@@ -74,11 +71,11 @@ Result<DeviceAuthorization> DeviceFlow::request_code() const {
     return e;
   }
   DeviceAuthorization a;
-  a.device_code = str(reply->json, "device_code");
-  a.user_code = str(reply->json, "user_code");
-  a.verification_uri = str(reply->json, "verification_uri");
-  if (a.verification_uri.empty()) a.verification_uri = str(reply->json, "verification_url");  // Google's spelling
-  a.verification_uri_complete = str(reply->json, "verification_uri_complete");
+  a.device_code = text::json_string(reply->json, "device_code");
+  a.user_code = text::json_string(reply->json, "user_code");
+  a.verification_uri = text::json_string(reply->json, "verification_uri");
+  if (a.verification_uri.empty()) a.verification_uri = text::json_string(reply->json, "verification_url");  // Google's spelling
+  a.verification_uri_complete = text::json_string(reply->json, "verification_uri_complete");
   if (a.device_code.empty() || a.user_code.empty() || a.verification_uri.empty())
     return Error{JCODE_E_PROTOCOL, "the " + ctx_.provider + " device endpoint answered without device_code, user_code "
                                                             "or verification_uri"};
@@ -93,7 +90,7 @@ Result<std::string> DeviceFlow::poll(const DeviceAuthorization& a) const {
   int64_t interval_s = a.interval_s > 0 ? a.interval_s : 5;
   int64_t extra_s = 0;  // backoff after transport errors / 5xx
   int64_t last_progress_ms = 0;
-  const Params p{{"client_id", ctx_.client.client_id}, {"device_code", a.device_code}, {"grant_type", kDeviceGrant}};
+  const text::FormFields p{{"client_id", ctx_.client.client_id}, {"device_code", a.device_code}, {"grant_type", kDeviceGrant}};
   const std::string again = "Run `jcode login --provider " + ctx_.provider + "` to start a new one.";
   for (;;) {
     const int64_t wait_ms = (interval_s + extra_s) * 1000;
@@ -116,8 +113,8 @@ Result<std::string> DeviceFlow::poll(const DeviceAuthorization& a) const {
     }
     extra_s = 0;
     if (reply->success() && reply->json.is_object() && reply->json.contains("access_token")) {
-      if (auto t = str(reply->json, "access_token"); !t.empty()) log::add_secret(t);
-      if (auto t = str(reply->json, "refresh_token"); !t.empty()) log::add_secret(t);
+      if (auto t = text::json_string(reply->json, "access_token"); !t.empty()) log::add_secret(t);
+      if (auto t = text::json_string(reply->json, "refresh_token"); !t.empty()) log::add_secret(t);
       return std::move(reply->body);
     }
     const std::string& err = reply->error;
@@ -189,9 +186,9 @@ Result<std::string> DeviceFlow::complete() {
   auto rec = ctx_.pending->get(ctx_.provider);
   if (!rec) return rec.error();
   DeviceAuthorization a;
-  a.device_code = str(rec->login, "device_code");
-  a.user_code = str(rec->login, "user_code");
-  a.verification_uri = str(rec->login, "verification_uri");
+  a.device_code = text::json_string(rec->login, "device_code");
+  a.user_code = text::json_string(rec->login, "user_code");
+  a.verification_uri = text::json_string(rec->login, "verification_uri");
   a.interval_s = num(rec->login, "interval").value_or(5);
   a.expires_at_ms = rec->expires_at_ms;
   if (a.device_code.empty())

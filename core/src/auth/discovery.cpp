@@ -2,6 +2,7 @@
 #include <jcode/auth/refresh.hpp>
 #include <jcode/auth/token_endpoint.hpp>
 #include <jcode/log/log.hpp>
+#include <jcode/text/text.hpp>
 
 #include <sstream>
 
@@ -29,11 +30,6 @@ std::string_view source_kind_text(model::SourceKind k) {
     case model::SourceKind::plugin: return "plugin";
   }
   return "plugin";
-}
-
-std::string trim_newlines(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-  return s;
 }
 
 }  // namespace
@@ -182,7 +178,7 @@ Result<DiscoveryResult> discover(const std::vector<model::SourceDecl>& sources, 
           trace(s, where, SourceState::failed, text.error().message);
           break;
         }
-        std::string value = trim_newlines(*text);
+        std::string value(jcode::text::trim_right_view(*text, "\r\n"));
         if (value.empty()) {
           trace(s, where, SourceState::absent, "printed nothing");
           break;
@@ -294,7 +290,7 @@ ProviderStatus summarize_status(std::string provider, std::string display_name, 
 
 Status revoke_token(const HttpFn& http, const std::string& revoke_url, const std::string& client_id,
                     const std::string& client_secret, const std::string& token, std::string_view hint) {
-  Params p{{"token", token}, {"token_type_hint", std::string(hint)}, {"client_id", client_id}};
+  text::FormFields p{{"token", token}, {"token_type_hint", std::string(hint)}, {"client_id", client_id}};
   if (!client_secret.empty()) p.emplace_back("client_secret", client_secret);
   auto reply = post_token_request(http, revoke_url, model::TokenBody::form, p, std::chrono::seconds(15));
   if (!reply) return reply.error();

@@ -1,5 +1,5 @@
 #include <jcode/auth/loopback.hpp>
-#include <jcode/auth/url.hpp>
+#include <jcode/text/text.hpp>
 
 #include <httplib.h>
 #include <sys/socket.h>
@@ -64,16 +64,16 @@ struct LoopbackListener::Impl {
       return;
     }
     // httplib has decoded the parameters; rebuild the raw query for host->loopback_wait.
-    Params params;
+    text::FormFields params;
     for (const auto& [k, v] : req.params) params.emplace_back(k, v);
     std::string query;
     if (auto q = req.target.find('?'); q != std::string::npos) query = req.target.substr(q + 1);
     if (auto h = query.find('#'); h != std::string::npos) query.resize(h);
     CallbackParams cb;
-    cb.code = param(params, "code").value_or("");
-    cb.state = param(params, "state").value_or("");
-    cb.error = param(params, "error").value_or("");
-    cb.error_description = param(params, "error_description").value_or("");
+    cb.code = text::form_value(params, "code").value_or("");
+    cb.state = text::form_value(params, "state").value_or("");
+    cb.error = text::form_value(params, "error").value_or("");
+    cb.error_description = text::form_value(params, "error_description").value_or("");
 
     if (!options.expected_state) {
       if (query.empty()) {

@@ -3,8 +3,9 @@
 #include <jcode/auth/oauth_flow.hpp>
 #include <jcode/auth/pkce.hpp>
 #include <jcode/auth/token_endpoint.hpp>
-#include <jcode/auth/url.hpp>
 #include <jcode/log/log.hpp>
+#include <jcode/text/json.hpp>
+#include <jcode/text/text.hpp>
 
 #include "paste_reader.hpp"
 #include "rendezvous.hpp"
@@ -76,16 +77,16 @@ std::string OAuthFlow::resume_command() const {
 std::string OAuthFlow::authorize_url(std::string_view redirect_uri, std::string_view state,
                                      std::string_view challenge) const {
   const auto& c = ctx_.client;
-  Params p{{"client_id", c.client_id},
-           {"response_type", "code"},
-           {"redirect_uri", std::string(redirect_uri)},
-           {"scope", c.scopes},
-           {"code_challenge", std::string(challenge)},
-           {"code_challenge_method", std::string(Pkce::method)},
-           {"state", std::string(state)}};
+  text::FormFields p{{"client_id", c.client_id},
+                     {"response_type", "code"},
+                     {"redirect_uri", std::string(redirect_uri)},
+                     {"scope", c.scopes},
+                     {"code_challenge", std::string(challenge)},
+                     {"code_challenge_method", std::string(Pkce::method)},
+                     {"state", std::string(state)}};
   std::string url = ctx_.urls.authorize;
   url += url.find('?') == std::string::npos ? '?' : '&';
-  url += encode_query(p);
+  url += text::form_encode(p);
   if (!c.extra_authorize_query.empty()) {
     std::string_view extra = c.extra_authorize_query;
     while (!extra.empty() && (extra.front() == '&' || extra.front() == '?')) extra.remove_prefix(1);
@@ -97,11 +98,11 @@ std::string OAuthFlow::authorize_url(std::string_view redirect_uri, std::string_
 Result<std::string> OAuthFlow::exchange(std::string_view code, std::string_view verifier,
                                         std::string_view redirect_uri, std::string_view state) const {
   const auto& c = ctx_.client;
-  Params p{{"grant_type", "authorization_code"},
-           {"code", std::string(code)},
-           {"redirect_uri", std::string(redirect_uri)},
-           {"client_id", c.client_id},
-           {"code_verifier", std::string(verifier)}};
+  text::FormFields p{{"grant_type", "authorization_code"},
+                     {"code", std::string(code)},
+                     {"redirect_uri", std::string(redirect_uri)},
+                     {"client_id", c.client_id},
+                     {"code_verifier", std::string(verifier)}};
   if (!c.client_secret.empty()) p.emplace_back("client_secret", c.client_secret);
   if ((c.flags & JCODE_OAUTH_F_STATE_IN_TOKEN) != 0) p.emplace_back("state", std::string(state));
   log::add_secret(code);
@@ -191,10 +192,7 @@ Result<std::string> OAuthFlow::complete(std::string_view input, std::string_view
   auto rec = ctx_.pending->get(ctx_.provider);
   if (!rec) return rec.error();
   const auto& login = rec->login;
-  auto get = [&](const char* k) {
-    auto it = login.find(k);
-    return it != login.end() && it->is_string() ? it->get<std::string>() : std::string{};
-  };
+  auto get = [&](const char* k) { return text::json_string(login, k); };
   std::string kind = get("input_kind");
   if (kind.empty()) kind = input_kind();
   std::string verifier = get("verifier"), state = get("state"), redirect = get("redirect_uri");

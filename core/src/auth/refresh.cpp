@@ -3,6 +3,7 @@
 #include <jcode/crypto/crypto.hpp>
 #include <jcode/log/log.hpp>
 #include <jcode/fs/fs.hpp>
+#include <jcode/text/text.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -192,7 +193,7 @@ Result<RefreshResult> RefreshCoordinator::refresh_locked(const RefreshTarget& t,
   }
   log::add_secret(t.client_secret);
 
-  Params p{{"grant_type", "refresh_token"}, {"refresh_token", base.refresh_token}, {"client_id", t.client_id}};
+  text::FormFields p{{"grant_type", "refresh_token"}, {"refresh_token", base.refresh_token}, {"client_id", t.client_id}};
   if (!t.client_secret.empty()) p.emplace_back("client_secret", t.client_secret);
   if (!t.refresh_scopes.empty()) p.emplace_back("scope", t.refresh_scopes);
   auto reply = post_token_request(http_, t.token_url, t.body, p);

@@ -1,18 +1,13 @@
 #include <jcode/auth/token_endpoint.hpp>
 #include <jcode/log/log.hpp>
+#include <jcode/text/json.hpp>
+#include <jcode/text/text.hpp>
 
 #include <algorithm>
-#include <cctype>
 
 namespace jcode::auth {
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
 
 std::optional<int64_t> as_int(const nlohmann::json& v) {
   if (v.is_number_integer()) return v.get<int64_t>();
@@ -25,15 +20,10 @@ std::optional<int64_t> as_int(const nlohmann::json& v) {
   return std::nullopt;
 }
 
-std::string str_field(const nlohmann::json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
-}
-
 }  // namespace
 
 Result<TokenReply> post_token_request(const HttpFn& http, const std::string& url, model::TokenBody body,
-                                      const Params& params, std::chrono::milliseconds timeout) {
+                                      const text::FormFields& params, std::chrono::milliseconds timeout) {
   http::Request req;
   req.method = "POST";
   req.url = url;
@@ -45,7 +35,7 @@ Result<TokenReply> post_token_request(const HttpFn& http, const std::string& url
     req.body = obj.dump();
   } else {
     req.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});
-    req.body = encode_query(params);
+    req.body = text::form_encode(params);
   }
   req.total_timeout = timeout;
   req.idle_timeout = timeout;
@@ -60,7 +50,7 @@ Result<TokenReply> post_token_request(const HttpFn& http, const std::string& url
   } else if (reply.body.find('=') != std::string::npos && reply.body.find('<') == std::string::npos) {
     // GitHub answers form-encoded unless asked for JSON; accept both.
     nlohmann::json obj = nlohmann::json::object();
-    for (const auto& [k, v] : parse_query(reply.body)) obj[k] = v;
+    for (const auto& [k, v] : text::form_decode(reply.body)) obj[k] = v;
     reply.json = std::move(obj);
   }
   if (reply.json.is_object()) {
@@ -68,11 +58,11 @@ Result<TokenReply> post_token_request(const HttpFn& http, const std::string& url
       if (it->is_string()) {
         reply.error = it->get<std::string>();
       } else if (it->is_object()) {  // {"error":{"type":..,"message":..}} (Anthropic style)
-        reply.error = str_field(*it, "type");
-        reply.error_description = str_field(*it, "message");
+        reply.error = text::json_string(*it, "type");
+        reply.error_description = text::json_string(*it, "message");
       }
     }
-    if (reply.error_description.empty()) reply.error_description = str_field(reply.json, "error_description");
+    if (reply.error_description.empty()) reply.error_description = text::json_string(reply.json, "error_description");
     if (auto it = reply.json.find("interval"); it != reply.json.end()) reply.interval = as_int(*it);
   }
   if (reply.error.empty() && (reply.status < 200 || reply.status >= 300))
@@ -81,7 +71,7 @@ Result<TokenReply> post_token_request(const HttpFn& http, const std::string& url
 }
 
 bool is_permanent_rejection(const TokenReply& r) {
-  std::string text = lower(r.error + " " + r.error_description);
+  std::string text = jcode::text::ascii_lower(r.error + " " + r.error_description);
   for (const char* marker : {"invalid_grant", "refresh_token_invalidated", "refresh_token_reused",
                              "refresh token not found", "invalid refresh token", "token has been revoked",
                              "unauthorized_client"})
@@ -115,11 +105,11 @@ Result<model::Credential> map_token_response(std::string_view json, const model:
   model::Credential c;
   if (previous != nullptr) c = *previous;
   c.kind = model::CredentialKind::oauth;
-  c.access_token = str_field(j, "access_token");
+  c.access_token = text::json_string(j, "access_token");
   if (c.access_token.empty())
     return Error{JCODE_E_PROTOCOL, "the token endpoint answered without an access_token"};
-  if (auto rt = str_field(j, "refresh_token"); !rt.empty()) c.refresh_token = rt;
-  if (auto id = str_field(j, "id_token"); !id.empty()) c.id_token = id;
+  if (auto rt = text::json_string(j, "refresh_token"); !rt.empty()) c.refresh_token = rt;
+  if (auto id = text::json_string(j, "id_token"); !id.empty()) c.id_token = id;
   c.expires_at_ms = 0;
   if (auto it = j.find("expires_in"); it != j.end())
     if (auto s = as_int(*it); s && *s > 0) c.expires_at_ms = now_ms + *s * 1000;

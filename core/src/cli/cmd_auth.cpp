@@ -13,13 +13,13 @@
 
 namespace jcode::cli {
 
-int cmd_auth_trust(Context& ctx, const TrustOptions& opt) {
+int cmd_auth_trust(app::Context& ctx, const TrustOptions& opt) {
   auto cfg_path = config::Config::default_path(ctx.env());
-  if (!cfg_path) return ctx.fail(cfg_path.error());
+  if (!cfg_path) return fail(cfg_path.error());
   auth::Consent consent(*cfg_path, ctx.env());
   if (opt.action == "list") {
     auto entries = consent.list();
-    if (!entries) return ctx.fail(entries.error());
+    if (!entries) return fail(entries.error());
     if (ctx.global().json) {
       nlohmann::json out = nlohmann::json::array();
       for (const auto& e : *entries) {
@@ -37,10 +37,10 @@ int cmd_auth_trust(Context& ctx, const TrustOptions& opt) {
     return exit_ok;
   }
   if (opt.source_id.empty())
-    return ctx.fail(Error{JCODE_E_INVALID_ARG, "jcode auth trust " + opt.action + " needs <source-id> <path>"});
+    return fail(Error{JCODE_E_INVALID_ARG, "jcode auth trust " + opt.action + " needs <source-id> <path>"});
   if (opt.action == "add" && opt.path.empty()) {
     // A source without a file (another tool's command, e.g. `gh auth token`): trusted by id.
-    if (auto st = consent.trust_command(opt.source_id); !st) return ctx.fail(st.error());
+    if (auto st = consent.trust_command(opt.source_id); !st) return fail(st.error());
     if (ctx.global().json)
       std::cout << nlohmann::json{{"status", "trusted"}, {"source_id", opt.source_id}, {"path", nullptr}}.dump() << "\n";
     else
@@ -49,7 +49,7 @@ int cmd_auth_trust(Context& ctx, const TrustOptions& opt) {
   }
   if (opt.action == "revoke" && opt.path.empty()) {
     auto removed = consent.revoke_command(opt.source_id);
-    if (!removed) return ctx.fail(removed.error());
+    if (!removed) return fail(removed.error());
     if (ctx.global().json)
       std::cout << nlohmann::json{{"status", *removed ? "revoked" : "not_trusted"}, {"source_id", opt.source_id}}.dump() << "\n";
     else
@@ -58,7 +58,7 @@ int cmd_auth_trust(Context& ctx, const TrustOptions& opt) {
   }
   if (opt.action == "add") {
     auto canonical = consent.trust(opt.source_id, opt.path);
-    if (!canonical) return ctx.fail(canonical.error());
+    if (!canonical) return fail(canonical.error());
     if (ctx.global().json)
       std::cout << nlohmann::json{{"status", "trusted"}, {"source_id", opt.source_id}, {"path", canonical->string()}}.dump() << "\n";
     else
@@ -68,33 +68,33 @@ int cmd_auth_trust(Context& ctx, const TrustOptions& opt) {
   }
   if (opt.action == "revoke") {
     auto removed = consent.revoke(opt.source_id, opt.path);
-    if (!removed) return ctx.fail(removed.error());
+    if (!removed) return fail(removed.error());
     if (ctx.global().json)
       std::cout << nlohmann::json{{"status", *removed ? "revoked" : "not_trusted"}, {"source_id", opt.source_id}}.dump() << "\n";
     else
       std::cerr << (*removed ? "Revoked trust in " : "Was not trusted: ") << opt.source_id << " " << opt.path << "\n";
     return exit_ok;
   }
-  return ctx.fail(Error{JCODE_E_INVALID_ARG, "unknown action '" + opt.action + "': use list, add or revoke"});
+  return fail(Error{JCODE_E_INVALID_ARG, "unknown action '" + opt.action + "': use list, add or revoke"});
 }
 
-int cmd_auth_refresh(Context& ctx, const AuthRefreshOptions& opt) {
+int cmd_auth_refresh(app::Context& ctx, const AuthRefreshOptions& opt) {
   std::string id = !opt.provider.empty() ? opt.provider : ctx.global().provider;
-  if (id.empty()) return ctx.fail(Error{JCODE_E_INVALID_ARG, "name the provider: jcode auth refresh --provider <id>"});
+  if (id.empty()) return fail(Error{JCODE_E_INVALID_ARG, "name the provider: jcode auth refresh --provider <id>"});
   auto reg = ctx.registry();
-  if (!reg) return ctx.fail(reg.error());
+  if (!reg) return fail(reg.error());
   auto plugin = (*reg)->instance(id);
-  if (!plugin) return ctx.fail(plugin.error());
+  if (!plugin) return fail(plugin.error());
   app::ProviderAuth pa(ctx, **plugin);
   auto target = pa.login_target();
-  if (!target) return ctx.fail(target.error());
+  if (!target) return fail(target.error());
   auto current = pa.load(*target);
-  if (!current) return ctx.fail(current.error());
+  if (!current) return fail(current.error());
   if (!*current)
-    return ctx.fail(Error{JCODE_E_AUTH_REQUIRED, "jcode holds no " + pa.info().display_name +
+    return fail(Error{JCODE_E_AUTH_REQUIRED, "jcode holds no " + pa.info().display_name +
                                                      " login to refresh; run `jcode login --provider " + id + "`"});
   auto r = pa.refresh(*target, **current, /*force=*/true);
-  if (!r) return ctx.fail(r.error());
+  if (!r) return fail(r.error());
   if (ctx.global().json) {
     nlohmann::json j{{"status", "refreshed"}, {"provider", id}, {"refreshed", r->refreshed}, {"adopted", r->adopted}};
     j["expires_at_ms"] = r->credential.expires_at_ms ? nlohmann::json(r->credential.expires_at_ms) : nlohmann::json();

@@ -57,7 +57,7 @@ Result<std::string> finishing_value(const std::string& value, std::string_view f
   return v;
 }
 
-Result<std::string> choose_provider(Context& ctx, plugins::Registry& reg, const LoginOptions& opt) {
+Result<std::string> choose_provider(app::Context& ctx, plugins::Registry& reg, const LoginOptions& opt) {
   if (!opt.provider.empty() && !ctx.global().provider.empty() && opt.provider != ctx.global().provider)
     return Error{JCODE_E_INVALID_ARG, "two providers were named (" + opt.provider + " and --provider " +
                                           ctx.global().provider + "); name one"};
@@ -76,7 +76,7 @@ Result<std::string> choose_provider(Context& ctx, plugins::Registry& reg, const 
   return ui::prompt_choice(c, "Log in to which provider?", ids);
 }
 
-void print_done(Context& ctx, const plugins::PluginInfo& info, const model::SourceDecl& target,
+void print_done(app::Context& ctx, const plugins::PluginInfo& info, const model::SourceDecl& target,
                 const std::string& path, const model::Credential& cred) {
   if (ctx.global().json) {
     nlohmann::json j{{"status", "logged_in"}, {"provider", info.id}, {"source", target.id}, {"path", path}};
@@ -92,21 +92,21 @@ void print_done(Context& ctx, const plugins::PluginInfo& info, const model::Sour
 
 }  // namespace
 
-int cmd_login(Context& ctx, const LoginOptions& opt) {
+int cmd_login(app::Context& ctx, const LoginOptions& opt) {
   auto reg = ctx.registry();
-  if (!reg) return ctx.fail(reg.error());
+  if (!reg) return fail(reg.error());
   auto id = choose_provider(ctx, **reg, opt);
-  if (!id) return ctx.fail(id.error());
+  if (!id) return fail(id.error());
   auto plugin = (*reg)->instance(*id);
-  if (!plugin) return ctx.fail(plugin.error());
+  if (!plugin) return fail(plugin.error());
   const plugins::PluginInfo& info = (*plugin)->info();
-  if (!info.login) return ctx.fail(Error{JCODE_E_NOT_SUPPORTED, info.display_name + " has no login flow"});
+  if (!info.login) return fail(Error{JCODE_E_NOT_SUPPORTED, info.display_name + " has no login flow"});
 
   // The finishing flags resume a login; they never start a new one.
   if (opt.callback_url && opt.auth_code)
-    return ctx.fail(Error{JCODE_E_INVALID_ARG, "--callback-url and --auth-code both finish a login; give one of them"});
+    return fail(Error{JCODE_E_INVALID_ARG, "--callback-url and --auth-code both finish a login; give one of them"});
   if ((opt.callback_url || opt.auth_code) && opt.print_auth_url)
-    return ctx.fail(Error{JCODE_E_INVALID_ARG, "--print-auth-url starts a login and --callback-url/--auth-code finish "
+    return fail(Error{JCODE_E_INVALID_ARG, "--print-auth-url starts a login and --callback-url/--auth-code finish "
                                                "one; run them as two commands"});
 
   model::LoginRequest req;
@@ -117,13 +117,13 @@ int cmd_login(Context& ctx, const LoginOptions& opt) {
   if (!ui::interactive()) req.flags |= JCODE_LOGIN_F_NONINTERACTIVE;
   if (opt.callback_url) {
     auto v = finishing_value(*opt.callback_url, "--callback-url", "the URL the browser was redirected to");
-    if (!v) return ctx.fail(v.error());
+    if (!v) return fail(v.error());
     req.callback_url = *v;
     log::add_secret(req.callback_url);
   }
   if (opt.auth_code) {
     auto v = finishing_value(*opt.auth_code, "--auth-code", "the code the provider's page showed");
-    if (!v) return ctx.fail(v.error());
+    if (!v) return fail(v.error());
     req.auth_code = *v;
     log::add_secret(req.auth_code);
   }
@@ -132,7 +132,7 @@ int cmd_login(Context& ctx, const LoginOptions& opt) {
     for (const auto& o : info.login->options)
       if (o.name == name) decl = &o;
     if (!decl)
-      return ctx.fail(Error{JCODE_E_INVALID_ARG, "--" + name + " is not an option of `jcode login --provider " + info.id + "`"});
+      return fail(Error{JCODE_E_INVALID_ARG, "--" + name + " is not an option of `jcode login --provider " + info.id + "`"});
     if (!decl->is_secret()) {
       req.options[name] = value;
       continue;
@@ -140,10 +140,10 @@ int cmd_login(Context& ctx, const LoginOptions& opt) {
     // A secret never reaches argv: the flag (or the value "-") means "read it from stdin", and
     // the host reads it, so no plugin touches the terminal or stdin itself.
     if (!decl->is_flag() && value != "-")
-      return ctx.fail(Error{JCODE_E_INVALID_ARG, "--" + name + " takes its value from stdin only: pass --" + name +
+      return fail(Error{JCODE_E_INVALID_ARG, "--" + name + " takes its value from stdin only: pass --" + name +
                                                      " - and pipe the value in, so it stays out of argv and shell history"});
     auto secret = value_or_stdin("-", "--" + name);
-    if (!secret) return ctx.fail(secret.error());
+    if (!secret) return fail(secret.error());
     log::add_secret(*secret);
     req.options[name] = *secret;
   }
@@ -166,12 +166,12 @@ int cmd_login(Context& ctx, const LoginOptions& opt) {
 
   app::ProviderAuth pa(ctx, **plugin);
   auto target = pa.login_target();
-  if (!target) return ctx.fail(target.error());
+  if (!target) return fail(target.error());
   auto path = pa.store().path_of(*target);
   std::string path_text = path ? path->string() : target->location;
   // Before the browser or a code exchange: a corrupt file or an unusable directory would
   // otherwise be found only after the provider's one-time code was spent.
-  if (auto st = pa.check_saveable(*target); !st) return ctx.fail(st.error());
+  if (auto st = pa.check_saveable(*target); !st) return fail(st.error());
 
   std::optional<model::Credential> cred;
   switch (info.login->method) {
@@ -179,16 +179,16 @@ int cmd_login(Context& ctx, const LoginOptions& opt) {
     case plugins::LoginMethod::device: {
       bool device = info.login->method == plugins::LoginMethod::device;
       if ((device && !info.login->device) || (!device && !info.login->oauth))
-        return ctx.fail(Error{JCODE_E_PROTOCOL, info.id + " declares its login method without the client data"});
+        return fail(Error{JCODE_E_PROTOCOL, info.id + " declares its login method without the client data"});
       auto outcome = device ? pa.device_login(*info.login->device, req) : pa.oauth_login(*info.login->oauth, req);
-      if (!outcome) return ctx.fail(outcome.error());
+      if (!outcome) return fail(outcome.error());
       if (outcome->pending) {  // the flow printed the URL and how to resume
         if (!opt.require_complete) return exit_ok;
-        return ctx.fail(Error{JCODE_E_NONINTERACTIVE, "the " + info.display_name + " login was not completed here (no "
+        return fail(Error{JCODE_E_NONINTERACTIVE, "the " + info.display_name + " login was not completed here (no "
                                                           "terminal and no browser); finish it as shown above, then retry"});
       }
       auto mapped = pa.map_tokens(outcome->token_json, nullptr);
-      if (!mapped) return ctx.fail(mapped.error());
+      if (!mapped) return fail(mapped.error());
       cred = *mapped;
       break;
     }
@@ -197,19 +197,19 @@ int cmd_login(Context& ctx, const LoginOptions& opt) {
       auto c = ui::default_console();
       if (c.interactive) {
         auto k = ui::prompt_secret(c, info.display_name + " API key");
-        if (!k) return ctx.fail(k.error());
+        if (!k) return fail(k.error());
         key = *k;
       } else {
         auto k = value_or_stdin("-", "the API key on stdin");
-        if (!k) return ctx.fail(k.error());
+        if (!k) return fail(k.error());
         key = *k;
       }
-      if (key.empty()) return ctx.fail(Error{JCODE_E_INVALID_ARG, "an empty API key was given; nothing was saved"});
+      if (key.empty()) return fail(Error{JCODE_E_INVALID_ARG, "an empty API key was given; nothing was saved"});
       // A key never holds spaces or control characters: such input is a paste accident (two
       // keys, a terminal escape) and would only fail later with a confusing 401.
       for (unsigned char ch : key)
         if (ch <= 0x20 || ch == 0x7f)
-          return ctx.fail(Error{JCODE_E_INVALID_ARG, "the " + info.display_name + " API key contains " +
+          return fail(Error{JCODE_E_INVALID_ARG, "the " + info.display_name + " API key contains " +
                                                          (ch == ' ' ? "a space" : "a control character") +
                                                          "; paste the key alone. Nothing was saved"});
       log::add_secret(key);
@@ -221,7 +221,7 @@ int cmd_login(Context& ctx, const LoginOptions& opt) {
     }
     case plugins::LoginMethod::custom: {
       auto r = (*plugin)->call_login_run(req);
-      if (!r) return ctx.fail(r.error());
+      if (!r) return fail(r.error());
       if (!*r) {
         if (!ctx.global().json) std::cerr << "Logged in to " << info.display_name << ".\n";
         else std::cout << nlohmann::json{{"status", "logged_in"}, {"provider", info.id}}.dump() << "\n";
@@ -237,18 +237,18 @@ int cmd_login(Context& ctx, const LoginOptions& opt) {
     if (enriched) cred = *enriched;
   }
   auto st = pa.save(*target, *cred);
-  if (!st) return ctx.fail(st.error());
+  if (!st) return fail(st.error());
   print_done(ctx, info, *target, path_text, *cred);
   return exit_ok;
 }
 
-int cmd_logout(Context& ctx, const LogoutOptions& opt) {
+int cmd_logout(app::Context& ctx, const LogoutOptions& opt) {
   std::string id = !opt.provider.empty() ? opt.provider : ctx.global().provider;
-  if (id.empty()) return ctx.fail(Error{JCODE_E_INVALID_ARG, "name the provider: jcode logout --provider <id>"});
+  if (id.empty()) return fail(Error{JCODE_E_INVALID_ARG, "name the provider: jcode logout --provider <id>"});
   auto reg = ctx.registry();
-  if (!reg) return ctx.fail(reg.error());
+  if (!reg) return fail(reg.error());
   auto plugin = (*reg)->instance(id);
-  if (!plugin) return ctx.fail(plugin.error());
+  if (!plugin) return fail(plugin.error());
   const auto& info = (*plugin)->info();
   app::ProviderAuth pa(ctx, **plugin);
   // Revocation (RFC 7009) where the provider declares an endpoint for it.
@@ -266,12 +266,12 @@ int cmd_logout(Context& ctx, const LogoutOptions& opt) {
   for (const auto& s : info.sources) {
     if (s.kind != model::SourceKind::jcode_file && s.kind != model::SourceKind::app_env_file) continue;
     auto current = pa.load(s);
-    if (!current) return ctx.fail(current.error());
+    if (!current) return fail(current.error());
     // Only OAuth tokens are revoked: an API key must never be sent to an OAuth endpoint.
     bool oauth = *current && (*current)->kind == model::CredentialKind::oauth;
     auto r = auth::logout(s, *current, oauth ? revoke_url : std::string(), client ? &*client : nullptr, ctx.services().auth_http(),
                           [&pa, &s]() { return pa.remove(s); });
-    if (!r) return ctx.fail(r.error());
+    if (!r) return fail(r.error());
     removed = removed || r->removed;
     revoked = revoked || r->revoked;
     if (!r->revoke_error.empty()) revoke_error = r->revoke_error;

@@ -7,9 +7,9 @@
 
 namespace jcode::cli {
 
-int cmd_plugins_list(Context& ctx, const PluginsListOptions& opt) {
+int cmd_plugins_list(app::Context& ctx, const PluginsListOptions& opt) {
   auto reg = ctx.registry();
-  if (!reg) return ctx.fail(reg.error());
+  if (!reg) return fail(reg.error());
   plugins::ListOptions lo;
   lo.verbose = opt.verbose || ctx.global().verbose > 0;
   lo.search_path = plugins::search_dirs(plugins::SearchInputs::from_process()).dirs;
@@ -20,16 +20,16 @@ int cmd_plugins_list(Context& ctx, const PluginsListOptions& opt) {
   return exit_ok;
 }
 
-int cmd_plugins_info(Context& ctx, const PluginsInfoOptions& opt) {
+int cmd_plugins_info(app::Context& ctx, const PluginsInfoOptions& opt) {
   auto reg = ctx.registry();
-  if (!reg) return ctx.fail(reg.error());
+  if (!reg) return fail(reg.error());
   if (ctx.global().json) {
     auto j = plugins::info_json(**reg, opt.id);
-    if (!j) return ctx.fail(j.error());
+    if (!j) return fail(j.error());
     std::cout << j->dump(2) << "\n";
   } else {
     auto t = plugins::info_text(**reg, opt.id);
-    if (!t) return ctx.fail(t.error());
+    if (!t) return fail(t.error());
     std::cout << *t;
   }
   return exit_ok;

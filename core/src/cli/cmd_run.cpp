@@ -1,14 +1,14 @@
 // jcode run "<prompt>": one agent run on the tool-attached path normal chat uses.
 #include "../app/provider_auth.hpp"
+#include "../app/provider_select.hpp"
 #include "../app/services.hpp"
 #include "commands.hpp"
-#include "provider_select.hpp"
 
 #include <jcode/agent/run.hpp>
 #include <jcode/auth/io.hpp>
 #include <jcode/cli/exit_codes.hpp>
 #include <jcode/log/log.hpp>
-#include <jcode/tools/tool.hpp>
+#include <jcode/agent_tools/tool.hpp>
 #include <jcode/ui/terminal.hpp>
 
 #include <nlohmann/json.hpp>
@@ -56,31 +56,31 @@ Result<std::string> read_prompt(const RunOptions& opt) {
 
 }  // namespace
 
-int cmd_run(Context& ctx, const RunOptions& opt_in) {
+int cmd_run(app::Context& ctx, const RunOptions& opt_in) {
   RunOptions opt = opt_in;
   auto prompt = read_prompt(opt);
-  if (!prompt) return ctx.fail(prompt.error());
+  if (!prompt) return fail(prompt.error());
   opt.prompt = std::move(*prompt);
   agent::Options ao;
   if (!opt.allow_tools.empty()) {
     std::string csv;
     for (const auto& t : opt.allow_tools) csv += (csv.empty() ? "" : ",") + t;
     auto allowed = agent::parse_tool_list(csv, "--allow-tools");
-    if (!allowed) return ctx.fail(allowed.error());
+    if (!allowed) return fail(allowed.error());
     ao.allow_tools = *allowed;
   }
-  auto selected = select_provider(ctx);
-  if (!selected) return ctx.fail(selected.error());
+  auto selected = app::select_provider(ctx);
+  if (!selected) return fail(selected.error());
   plugins::Plugin& plugin = *selected->plugin;
   const auto& info = plugin.info();
-  if (!info.transport) return ctx.fail(Error{JCODE_E_NOT_SUPPORTED, info.display_name + " cannot answer prompts (no transport)"});
+  if (!info.transport) return fail(Error{JCODE_E_NOT_SUPPORTED, info.display_name + " cannot answer prompts (no transport)"});
 
   ao.model = ctx.global().model;
   if (!info.transport->tools()) ao.only_tools = std::vector<std::string>{};
   ao.cancelled = [] { return auth::cancel_requested(); };
   ui::Console console = ui::default_console();
   if (console.interactive) {
-    ao.ask_permission = [&](const tools::Tool& tool, const nlohmann::json& input) {
+    ao.ask_permission = [&](const agent_tools::Tool& tool, const nlohmann::json& input) {
       auto yes = ui::confirm(console, "Allow " + tool.name + ": " + brief(input) + "?");
       return yes && *yes ? agent::Permission::allow_once : agent::Permission::deny;
     };
@@ -120,7 +120,7 @@ int cmd_run(Context& ctx, const RunOptions& opt_in) {
   auto result = agent::run_turns(plugin, selected->credentials, conv, ao, ob);
   if (!result) {
     if (!json && !ndjson) std::cout << std::flush;
-    return ctx.fail(result.error());
+    return fail(result.error());
   }
   if (json) {
     emit({{"provider", info.id}, {"model", result->model}, {"text", result->final_text},

@@ -26,9 +26,9 @@ std::string when(int64_t ms) {
 
 }  // namespace
 
-int cmd_auth_status(Context& ctx) {
+int cmd_auth_status(app::Context& ctx) {
   auto reg = ctx.registry();
-  if (!reg) return ctx.fail(reg.error());
+  if (!reg) return fail(reg.error());
   std::vector<auth::ProviderStatus> rows;
   for (const auto& p : (*reg)->plugins()) {
     const auto& info = p->info();

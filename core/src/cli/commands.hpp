@@ -2,19 +2,25 @@
 // its own output; errors go to stderr as "jcode: <message>".
 #pragma once
 
-#include "context.hpp"
+#include "../app/context.hpp"
 #include "options.hpp"
+
+#include <jcode/error.hpp>
 
 namespace jcode::cli {
 
-int cmd_plugins_list(Context& ctx, const PluginsListOptions& opt);
-int cmd_plugins_info(Context& ctx, const PluginsInfoOptions& opt);
-int cmd_login(Context& ctx, const LoginOptions& opt);
-int cmd_logout(Context& ctx, const LogoutOptions& opt);
-int cmd_auth_trust(Context& ctx, const TrustOptions& opt);
-int cmd_auth_refresh(Context& ctx, const AuthRefreshOptions& opt);
-int cmd_run(Context& ctx, const RunOptions& opt);
-int cmd_auth_status(Context& ctx);
-int cmd_auth_test(Context& ctx, const AuthTestOptions& opt);
+// Prints "jcode: <message>" to stderr and returns the exit code for e's status.
+int fail(const Error& e);
+
+int cmd_plugins_list(app::Context& ctx, const PluginsListOptions& opt);
+int cmd_plugins_info(app::Context& ctx, const PluginsInfoOptions& opt);
+int cmd_login(app::Context& ctx, const LoginOptions& opt);
+int cmd_logout(app::Context& ctx, const LogoutOptions& opt);
+int cmd_auth_trust(app::Context& ctx, const TrustOptions& opt);
+int cmd_auth_refresh(app::Context& ctx, const AuthRefreshOptions& opt);
+int cmd_run(app::Context& ctx, const RunOptions& opt);
+int cmd_auth_status(app::Context& ctx);
+// `jcode auth-test`; "verify" here so that the file is not taken for a test.
+int cmd_auth_verify(app::Context& ctx, const AuthTestOptions& opt);
 
 }  // namespace jcode::cli

@@ -1,5 +1,10 @@
+#include "commands.hpp"
+
 #include <jcode/cli/exit_codes.hpp>
+#include <jcode/log/log.hpp>
 #include <jcode/plugin.h>
+
+#include <iostream>
 
 namespace jcode::cli {
 
@@ -19,6 +24,12 @@ int exit_code_for(int32_t status) {
     case JCODE_E_CANCELLED: return exit_interrupted;
     default: return exit_failure;
   }
+}
+
+int fail(const Error& e) {
+  // Error messages quote servers, files and arguments: never a secret, never a control byte.
+  std::cerr << "jcode: " << log::for_terminal(e.message) << "\n";
+  return exit_code_for(e.status);
 }
 
 }  // namespace jcode::cli

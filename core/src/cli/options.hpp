@@ -1,5 +1,5 @@
 // Parsed command lines, free of CLI11 so that command implementations (and their tests)
-// don't compile the parser. app.cpp is the one translation unit that includes CLI11.
+// don't compile the parser. main.cpp is the one translation unit that includes CLI11.
 #pragma once
 
 #include <map>
@@ -8,14 +8,6 @@
 #include <vector>
 
 namespace jcode::cli {
-
-struct GlobalOptions {
-  std::string provider;          // --provider / -p ("" = auto)
-  std::string provider_profile;  // --provider-profile
-  std::string model;             // --model / -m
-  bool json = false;             // --json
-  int verbose = 0;               // -v, repeatable
-};
 
 struct PluginsListOptions {
   bool verbose = false;

@@ -3,6 +3,7 @@
 
 #include <jcode/fs/fs.hpp>
 #include <jcode/paths/paths.hpp>
+#include <jcode/text/text.hpp>
 
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
@@ -18,18 +19,12 @@ namespace stdfs = std::filesystem;
 
 constexpr std::string_view kTrustEnv = "JCODE_TRUSTED_EXTERNAL_AUTH_SOURCES";
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+// Config lines and list entries: blanks and line ends only.
+constexpr std::string_view kBlank = " \t\r\n";
 
-std::string trim(std::string_view s) {
-  auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return {};
-  auto e = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(b, e - b + 1));
-}
+std::string lower(std::string_view s) { return text::ascii_lower(s); }
+
+std::string trim(std::string_view s) { return text::trim(s, kBlank); }
 
 std::vector<std::string> split(std::string_view s, char sep) {
   std::vector<std::string> out;

@@ -1,4 +1,5 @@
 #include <jcode/crypto/crypto.hpp>
+#include <jcode/text/text.hpp>
 
 #include <nlohmann/json.hpp>
 #include <openssl/crypto.h>
@@ -119,18 +120,7 @@ std::string sha256(std::string_view data) {
   return std::string(reinterpret_cast<char*>(md), len);
 }
 
-std::string hex(std::string_view bytes) {
-  static const char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 15]);
-  }
-  return out;
-}
-
-std::string sha256_hex(std::string_view data) { return hex(sha256(data)); }
+std::string sha256_hex(std::string_view data) { return text::hex_encode(sha256(data)); }
 std::string fingerprint(std::string_view secret) { return sha256_hex(secret).substr(0, 16); }
 std::string pkce_s256(std::string_view verifier) { return base64url_encode(sha256(verifier)); }
 

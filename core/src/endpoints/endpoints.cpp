@@ -1,5 +1,6 @@
 #include <jcode/endpoints/endpoints.hpp>
 #include <jcode/http/client.hpp>
+#include <jcode/text/text.hpp>
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -23,12 +24,6 @@ std::optional<std::string> part(CURLU* u, CURLUPart what) {
   if (curl_url_get(u, what, &raw, 0) != CURLUE_OK || raw == nullptr) return std::nullopt;
   std::unique_ptr<char, CurlStrDeleter> guard(raw);
   return std::string(raw);
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // The URL without its query, for messages: a query may carry a key someone pasted.
@@ -60,8 +55,8 @@ Result<Parsed> parse(std::string_view url, std::string_view setting) {
     return refuse("is not a valid URL; write it as https://host/path");
   }
   Parsed p;
-  p.scheme = lower(part(u.get(), CURLUPART_SCHEME).value_or(""));
-  p.host = lower(part(u.get(), CURLUPART_HOST).value_or(""));
+  p.scheme = text::ascii_lower(part(u.get(), CURLUPART_SCHEME).value_or(""));
+  p.host = text::ascii_lower(part(u.get(), CURLUPART_HOST).value_or(""));
   p.port = part(u.get(), CURLUPART_PORT).value_or("");
   p.path = part(u.get(), CURLUPART_PATH).value_or("");
   p.query = part(u.get(), CURLUPART_QUERY).value_or("");
@@ -125,7 +120,7 @@ std::string_view to_string(Origin origin) {
 }
 
 bool is_loopback_host(std::string_view host) {
-  std::string h = lower(host);
+  std::string h = text::ascii_lower(host);
   if (h == "localhost") return true;
   if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
   struct in6_addr a6;

@@ -55,6 +55,8 @@ std::size_t trim_len(std::string_view s, bool front, bool& invisible) {
   return 0;
 }
 
+// Not text::trim: .env values pasted from web pages carry Unicode spaces and zero-width
+// characters, and the invisible ones are reported.
 std::string_view trim(std::string_view s, bool& invisible) {
   while (std::size_t n = trim_len(s, true, invisible)) s.remove_prefix(n);
   while (std::size_t n = trim_len(s, false, invisible)) s.remove_suffix(n);

@@ -1,4 +1,5 @@
 #include <jcode/fs/fs.hpp>
+#include <jcode/text/text.hpp>
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -66,13 +67,7 @@ std::string random_suffix() {
     }
     got += static_cast<std::size_t>(n);
   }
-  static const char hex[] = "0123456789abcdef";
-  std::string s;
-  for (unsigned char c : buf) {
-    s.push_back(hex[c >> 4]);
-    s.push_back(hex[c & 15]);
-  }
-  return s;
+  return text::hex_encode(std::string_view(reinterpret_cast<const char*>(buf), sizeof buf));
 }
 
 // A new `<name>.tmp.<pid>.<random>` in dirfd (O_EXCL, never through a link, mode 0600); its

@@ -3,6 +3,7 @@
 // keeping the connection cache across requests (curl_easy_reset keeps live connections).
 #include <jcode/http/client.hpp>
 #include <jcode/http/sse.hpp>
+#include <jcode/text/text.hpp>
 
 #include "http/debug_log.hpp"
 
@@ -89,13 +90,9 @@ bool valid_header_name(std::string_view name) {
   });
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' ||
-                        s.back() == '\n')) {
-    s.remove_suffix(1);
-  }
-  return s;
+// A header line's name or value: OWS around it, and the line's CRLF after the value.
+std::string_view trim_header(std::string_view s) {
+  return text::trim_right_view(text::trim_left_view(s, text::http_ows), " \t\r\n");
 }
 
 struct SlistDeleter {
@@ -175,8 +172,8 @@ struct Attempt {
     }
     const size_t colon = line.find(':');
     if (colon == std::string_view::npos || colon == 0) return len;
-    a->headers.push_back(Header{std::string(trim(line.substr(0, colon))),
-                                std::string(trim(line.substr(colon + 1)))});
+    a->headers.push_back(Header{std::string(trim_header(line.substr(0, colon))),
+                                std::string(trim_header(line.substr(colon + 1)))});
     return len;
   }
 

@@ -1,4 +1,5 @@
 #include <jcode/http/client.hpp>
+#include <jcode/text/text.hpp>
 
 #include <curl/curl.h>
 
@@ -8,12 +9,6 @@
 namespace jcode::http {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 std::optional<long long> parse_uint(std::string_view s) {
   if (s.empty() || s.size() > 15) return std::nullopt;
@@ -29,13 +24,13 @@ std::optional<std::chrono::milliseconds> parse_retry_after(
     std::string_view retry_after, std::string_view retry_after_ms,
     std::chrono::system_clock::time_point now) {
   using std::chrono::milliseconds;
-  retry_after_ms = trim(retry_after_ms);
+  retry_after_ms = text::trim_view(retry_after_ms, text::http_ows);
   if (!retry_after_ms.empty()) {
     // Some services send fractional milliseconds ("1500.0"); the integer part is enough.
     const std::string_view whole = retry_after_ms.substr(0, retry_after_ms.find('.'));
     if (auto ms = parse_uint(whole)) return milliseconds(*ms);
   }
-  retry_after = trim(retry_after);
+  retry_after = text::trim_view(retry_after, text::http_ows);
   if (retry_after.empty()) return std::nullopt;
   if (auto s = parse_uint(retry_after)) return milliseconds(*s * 1000);
   const std::string date(retry_after);

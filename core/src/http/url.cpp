@@ -1,13 +1,13 @@
 // URL checks shared by the client and its callers: what may be contacted, and what of a URL
 // may be shown (never the query string or userinfo, which can hold secrets).
 #include <jcode/http/client.hpp>
+#include <jcode/text/text.hpp>
 
 #include <curl/curl.h>
 
 #include <arpa/inet.h>
 
 #include <algorithm>
-#include <cctype>
 #include <memory>
 
 namespace jcode::http {
@@ -23,13 +23,6 @@ struct CurlFree {
   void operator()(char* p) const { curl_free(p); }
 };
 using CurlStr = std::unique_ptr<char, CurlFree>;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 UrlPtr parse(std::string_view url) {
   UrlPtr u(curl_url());
@@ -59,7 +52,7 @@ std::string display_url(std::string_view url) {
 }
 
 bool is_loopback_host(std::string_view host) {
-  std::string h = lower(host);
+  std::string h = text::ascii_lower(host);
   if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
   if (h == "localhost" || h.ends_with(".localhost")) return true;
   in_addr v4{};
@@ -77,7 +70,7 @@ Status check_url(std::string_view url) {
     return Error{JCODE_E_INVALID_ARG,
                  "invalid URL '" + display_url(url) + "': expected https://host/path"};
   }
-  const std::string scheme = lower(part(u.get(), CURLUPART_SCHEME));
+  const std::string scheme = text::ascii_lower(part(u.get(), CURLUPART_SCHEME));
   const std::string host = part(u.get(), CURLUPART_HOST);
   if (scheme == "https") return {};
   if (scheme == "http") {
@@ -94,19 +87,13 @@ bool is_sensitive_header(std::string_view name) {
   static constexpr std::string_view kNames[] = {
       "authorization", "proxy-authorization", "api-key",      "x-api-key",
       "cookie",        "set-cookie",          "x-goog-api-key", "ocp-apim-subscription-key"};
-  const std::string n = lower(name);
+  const std::string n = text::ascii_lower(name);
   return std::find(std::begin(kNames), std::end(kNames), n) != std::end(kNames);
 }
 
 const std::string* find_header(const Headers& headers, std::string_view name) {
   for (const Header& h : headers) {
-    if (h.name.size() == name.size() &&
-        std::equal(h.name.begin(), h.name.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) ==
-                 std::tolower(static_cast<unsigned char>(b));
-        })) {
-      return &h.value;
-    }
+    if (text::iequals(h.name, name)) return &h.value;
   }
   return nullptr;
 }

@@ -1,4 +1,5 @@
 #include <jcode/log/log.hpp>
+#include <jcode/text/text.hpp>
 
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -31,21 +32,18 @@ void write_stderr(std::string_view line) {
 // user's terminal: C0 controls other than newline and tab, DEL, and the C1 controls in their
 // UTF-8 form (U+0080..U+009F, e.g. CSI) are shown as \xNN.
 std::string neutralise_controls(std::string_view s) {
-  static const char hex[] = "0123456789abcdef";
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
     if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) {
       out += "\\x";
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 15]);
+      out += text::hex_encode(s.substr(i, 1));
     } else if (c == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
                static_cast<unsigned char>(s[i + 1]) <= 0x9f) {
-      const auto c1 = static_cast<unsigned char>(s[++i]);
+      ++i;
       out += "\\u00";
-      out.push_back(hex[c1 >> 4]);
-      out.push_back(hex[c1 & 15]);
+      out += text::hex_encode(s.substr(i, 1));
     } else {
       out.push_back(static_cast<char>(c));
     }

@@ -1,4 +1,5 @@
 #include <jcode/log/log.hpp>
+#include <jcode/text/text.hpp>
 
 #include <algorithm>
 #include <array>
@@ -12,29 +13,8 @@ namespace {
 bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 bool is_b64url(char c) { return is_alnum(c) || c == '-' || c == '_'; }
 bool is_token_char(char c) { return is_b64url(c) || c == '.' || c == '~' || c == '+' || c == '/' || c == '='; }
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
-
 bool iequals_at(std::string_view text, std::size_t pos, std::string_view word) {
-  if (pos + word.size() > text.size()) return false;
-  for (std::size_t i = 0; i < word.size(); ++i) {
-    if (lower(text[pos + i]) != lower(word[i])) return false;
-  }
-  return true;
-}
-
-std::string percent_encode(std::string_view s, bool upper) {
-  const char* hex = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : s) {
-    if (is_alnum(static_cast<char>(c)) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 15]);
-    }
-  }
-  return out;
+  return pos + word.size() <= text.size() && jcode::text::iequals(text.substr(pos, word.size()), word);
 }
 
 // Ranges [begin, end) of `text` to replace; merged and applied at the end.
@@ -188,7 +168,7 @@ Redactor& Redactor::global() {
 void Redactor::add_secret(std::string_view secret) {
   if (secret.size() < kMinSecretLength) return;
   std::unique_lock lock(mu_);
-  for (std::string form : {std::string(secret), percent_encode(secret, true), percent_encode(secret, false)}) {
+  for (std::string form : {std::string(secret), text::percent_encode(secret, true), text::percent_encode(secret, false)}) {
     if (std::find(secrets_.begin(), secrets_.end(), form) == secrets_.end()) secrets_.push_back(std::move(form));
   }
   std::stable_sort(secrets_.begin(), secrets_.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });

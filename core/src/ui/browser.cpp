@@ -1,9 +1,8 @@
 #include <jcode/ui/browser.hpp>
 
 #include <jcode/process/process.hpp>
+#include <jcode/text/text.hpp>
 
-#include <algorithm>
-#include <cctype>
 #include <cstdlib>
 #include <sstream>
 
@@ -13,9 +12,7 @@ namespace {
 
 bool truthy(const std::optional<std::string>& v) {
   if (!v || v->empty()) return false;
-  std::string s = *v;
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string s = text::ascii_lower(*v);
   return s != "0" && s != "false" && s != "no" && s != "off";
 }
 

@@ -1,11 +1,10 @@
 #include <jcode/ui/terminal.hpp>
+#include <jcode/text/text.hpp>
 
 #include <signal.h>
 #include <termios.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <iostream>
@@ -84,19 +83,6 @@ Result<std::string> read_line(const Console& c) {
   return line;
 }
 
-std::string trim(std::string s) {
-  auto sp = [](unsigned char ch) { return std::isspace(ch) != 0; };
-  s.erase(s.begin(), std::find_if_not(s.begin(), s.end(), sp));
-  s.erase(std::find_if_not(s.rbegin(), s.rend(), sp).base(), s.end());
-  return s;
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-  return s;
-}
-
 }  // namespace
 
 bool stdin_is_tty() { return ::isatty(STDIN_FILENO) == 1; }
@@ -123,7 +109,7 @@ Result<std::string> prompt_text(const Console& c, std::string_view question,
   out << ": " << std::flush;
   Result<std::string> line = read_line(c);
   if (!line) return line;
-  std::string answer = trim(std::move(*line));
+  std::string answer = text::trim(*line);
   if (answer.empty()) return std::string(default_value);
   return answer;
 }
@@ -136,7 +122,8 @@ Result<std::string> prompt_secret(const Console& c, std::string_view question) {
     out << question << ": " << std::flush;
     Result<std::string> line = read_line(c);
     if (!line) return line;
-    return trim(std::move(*line));
+    text::trim_in_place(*line);
+    return line;
   }
 
   std::lock_guard lock(g_secret_mu);
@@ -168,7 +155,8 @@ Result<std::string> prompt_secret(const Console& c, std::string_view question) {
     for (size_t i = 0; i < std::size(kSignals); ++i) sigaction(kSignals[i], &g_old_actions[i], nullptr);
   }
   if (!line) return line;
-  return trim(std::move(*line));
+  text::trim_in_place(*line);
+  return line;
 }
 
 Result<std::string> prompt_choice(const Console& c, std::string_view question,
@@ -185,10 +173,10 @@ Result<std::string> prompt_choice(const Console& c, std::string_view question,
     out << ": " << std::flush;
     Result<std::string> line = read_line(c);
     if (!line) return line;
-    const std::string answer = trim(std::move(*line));
+    const std::string answer = text::trim(*line);
     if (answer.empty() && !default_value.empty()) return std::string(default_value);
     for (size_t i = 0; i < choices.size(); ++i) {
-      if (answer == std::to_string(i + 1) || lower(answer) == lower(choices[i])) return choices[i];
+      if (answer == std::to_string(i + 1) || text::iequals(answer, choices[i])) return choices[i];
     }
     out << "Please answer with one of the listed choices or its number.\n";
   }
@@ -202,7 +190,7 @@ Result<bool> confirm(const Console& c, std::string_view question) {
   out << question << " [y/N] " << std::flush;
   Result<std::string> line = read_line(c);
   if (!line) return line.error();
-  const std::string answer = lower(trim(std::move(*line)));
+  const std::string answer = text::ascii_lower(text::trim(*line));
   return answer == "y" || answer == "yes";
 }
 

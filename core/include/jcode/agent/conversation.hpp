@@ -8,7 +8,7 @@
 // {"type":"tool_result","tool_use_id","content","is_error"}.
 #pragma once
 
-#include <jcode/tools/tool.hpp>
+#include <jcode/agent_tools/tool.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -40,7 +40,7 @@ class Conversation {
   void add_user_text(std::string text);
 
   // Declares a native tool to the model (replacing an earlier declaration of the same name).
-  void declare(const tools::Tool& tool);
+  void declare(const agent_tools::Tool& tool);
 
   const nlohmann::json& messages() const { return messages_; }
   nlohmann::json to_json() const;

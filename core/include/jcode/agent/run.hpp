@@ -14,7 +14,7 @@
 #include <jcode/agent/transport.hpp>
 #include <jcode/error.hpp>
 #include <jcode/model/credential.hpp>
-#include <jcode/tools/tool.hpp>
+#include <jcode/agent_tools/tool.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -58,10 +58,10 @@ struct Options {
   std::vector<std::string> allow_tools;
   // Asked for a tool that is not read-only and not allowed (interactive yes/no). Unset: such
   // calls are refused with "the user did not allow <tool>".
-  std::function<Permission(const tools::Tool& tool, const nlohmann::json& input)> ask_permission;
+  std::function<Permission(const agent_tools::Tool& tool, const nlohmann::json& input)> ask_permission;
   // The tools' session state (workspace, todos, sub-agent). Null: a fresh context in the
   // current directory.
-  tools::ToolContext* tool_context = nullptr;
+  agent_tools::ToolContext* tool_context = nullptr;
   // Polled between events and tool calls; true ends the run with JCODE_E_CANCELLED.
   std::function<bool()> cancelled;
 };

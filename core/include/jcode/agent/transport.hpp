@@ -5,7 +5,12 @@
 
 #include <jcode/error.hpp>
 #include <jcode/model/credential.hpp>
-#include <jcode/plugins/registry.hpp>
+#include <jcode/plugins/chat.hpp>
+
+namespace jcode::plugins {
+// Only named here: the agent layer must not pull in plugin loading through its headers.
+class Plugin;
+}  // namespace jcode::plugins
 
 namespace jcode::agent {
 
@@ -27,9 +32,7 @@ class PluginTransport final : public Transport {
  public:
   explicit PluginTransport(plugins::Plugin& plugin) : plugin_(plugin) {}
   Status send(const ChatRequest& request, const model::Credential* cred,
-              const EventHandler& on_event) override {
-    return plugin_.call_send(request, cred, on_event);
-  }
+              const EventHandler& on_event) override;
 
  private:
   plugins::Plugin& plugin_;

@@ -3,10 +3,10 @@
 #pragma once
 
 #include <jcode/auth/io.hpp>
-#include <jcode/auth/url.hpp>
 #include <jcode/error.hpp>
 #include <jcode/model/credential.hpp>
 #include <jcode/model/oauth_client.hpp>
+#include <jcode/text/text.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -32,7 +32,7 @@ struct TokenReply {
 // POSTs params to url as application/x-www-form-urlencoded or as a JSON object of strings,
 // with Accept: application/json. Transport failures are errors; any HTTP status is a reply.
 Result<TokenReply> post_token_request(const HttpFn& http, const std::string& url, model::TokenBody body,
-                                      const Params& params,
+                                      const text::FormFields& params,
                                       std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 // A readable error for a failed reply: "<what> failed (HTTP 400): invalid_grant: …".

@@ -24,9 +24,6 @@ Result<std::string> random_alnum(std::size_t n);
 std::string sha256(std::string_view data);
 std::string sha256_hex(std::string_view data);
 
-// Lower-case hex of raw bytes.
-std::string hex(std::string_view bytes);
-
 // First 16 hex chars of SHA-256: a stable, non-reversible label for a secret (e.g. the
 // refresh token a provider rejected), safe to store and log.
 std::string fingerprint(std::string_view secret);

@@ -12,6 +12,7 @@
 #include <jcode/model/credential.hpp>
 #include <jcode/model/oauth_client.hpp>
 #include <jcode/model/source.hpp>
+#include <jcode/plugins/chat.hpp>
 #include <jcode/plugins/host_services.hpp>
 #include <jcode/plugins/plugin_info.hpp>
 #include <jcode/plugins/search_path.hpp>
@@ -41,40 +42,6 @@ struct LoadOptions {
   uint32_t abi_minor_max = JCODE_ABI_MINOR;
   uint32_t host_api_size = sizeof(jcode_host_api);  // struct_size of the host table offered
 };
-
-struct ChatRequest {
-  std::string model;         // empty = the plugin's default
-  std::string conversation;  // jcode's neutral JSON conversation
-};
-
-enum class EventType : int32_t {
-  text = JCODE_EVENT_TEXT,
-  thinking = JCODE_EVENT_THINKING,
-  tool_call_start = JCODE_EVENT_TOOL_CALL_START,
-  tool_call_delta = JCODE_EVENT_TOOL_CALL_DELTA,
-  tool_call_end = JCODE_EVENT_TOOL_CALL_END,
-  usage = JCODE_EVENT_USAGE,
-  stop = JCODE_EVENT_STOP,
-  error = JCODE_EVENT_ERROR,
-  model = JCODE_EVENT_MODEL,
-};
-
-struct Event {
-  EventType type = EventType::text;
-  std::string text;
-  std::string id;
-  std::string name;
-  std::string json;
-  int64_t input_tokens = 0;
-  int64_t output_tokens = 0;
-  int64_t cache_read_tokens = 0;
-  int64_t cache_write_tokens = 0;
-  int32_t index = 0;
-  int32_t http_status = 0;
-};
-
-// Returning an error asks the plugin to stop; send() then returns that error.
-using EventHandler = std::function<Status(const Event&)>;
 
 struct LoadedLibrary;  // the plugin's code and tables; private to the implementation
 

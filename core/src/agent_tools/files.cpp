@@ -1,6 +1,6 @@
 // read, write, edit: text files inside the workspace.
-#include "tools/builtin.hpp"
-#include "tools/detail.hpp"
+#include "agent_tools/builtin.hpp"
+#include "agent_tools/detail.hpp"
 
 #include <jcode/fs/fs.hpp>
 
@@ -10,7 +10,7 @@
 #include <cstdio>
 #include <system_error>
 
-namespace jcode::tools::detail {
+namespace jcode::agent_tools::detail {
 
 namespace stdfs = std::filesystem;
 using nlohmann::json;
@@ -196,4 +196,4 @@ Result<ToolOutput> run_edit(const json& input, ToolContext& ctx) {
                     false};
 }
 
-}  // namespace jcode::tools::detail
+}  // namespace jcode::agent_tools::detail

@@ -1,7 +1,7 @@
 // Helpers shared by the native tools: argument checks, workspace path resolution, file I/O.
 #pragma once
 
-#include <jcode/tools/tool.hpp>
+#include <jcode/agent_tools/tool.hpp>
 
 #include <sys/types.h>
 
@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-namespace jcode::tools::detail {
+namespace jcode::agent_tools::detail {
 
 // Argument access. Errors are JCODE_E_INVALID_ARG naming the tool and the field, so the model
 // can correct its call.
@@ -58,4 +58,4 @@ Status replace_file(const std::filesystem::path& path, std::string_view bytes, m
 // Cuts s to at most max bytes without splitting a UTF-8 sequence.
 std::string_view utf8_prefix(std::string_view s, std::size_t max);
 
-}  // namespace jcode::tools::detail
+}  // namespace jcode::agent_tools::detail

@@ -1,6 +1,6 @@
 // glob and grep: bounded walks of the workspace.
-#include "tools/builtin.hpp"
-#include "tools/detail.hpp"
+#include "agent_tools/builtin.hpp"
+#include "agent_tools/detail.hpp"
 
 #include <jcode/fs/fs.hpp>
 
@@ -12,7 +12,7 @@
 #include <span>
 #include <system_error>
 
-namespace jcode::tools::detail {
+namespace jcode::agent_tools::detail {
 
 namespace stdfs = std::filesystem;
 using nlohmann::json;
@@ -230,4 +230,4 @@ Result<ToolOutput> run_grep(const json& input, ToolContext& ctx) {
   return ToolOutput{std::move(out), false};
 }
 
-}  // namespace jcode::tools::detail
+}  // namespace jcode::agent_tools::detail

@@ -1,4 +1,4 @@
-#include "tools/detail.hpp"
+#include "agent_tools/detail.hpp"
 
 #include <jcode/crypto/crypto.hpp>
 #include <jcode/paths/paths.hpp>
@@ -13,7 +13,7 @@
 #include <cstring>
 #include <system_error>
 
-namespace jcode::tools::detail {
+namespace jcode::agent_tools::detail {
 
 namespace stdfs = std::filesystem;
 using nlohmann::json;
@@ -206,9 +206,9 @@ std::string_view utf8_prefix(std::string_view s, std::size_t max) {
   return s.substr(0, cut);
 }
 
-}  // namespace jcode::tools::detail
+}  // namespace jcode::agent_tools::detail
 
-namespace jcode::tools {
+namespace jcode::agent_tools {
 
 std::vector<std::filesystem::path> default_protected_paths() {
   static const char* const kHomeRelative[] = {
@@ -229,4 +229,4 @@ std::vector<std::filesystem::path> default_protected_paths() {
   return out;
 }
 
-}  // namespace jcode::tools
+}  // namespace jcode::agent_tools

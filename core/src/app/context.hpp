@@ -1,8 +1,8 @@
 // What a command needs, built lazily so `jcode --version` or a failing parse costs nothing:
-// the config file, the host services given to plugins, the plugin registry.
+// the config file, the host services given to plugins, the plugin registry. Lives below the
+// command line (jcode::cli) so that the services and provider selection, which need it,
+// never include the CLI.
 #pragma once
-
-#include "options.hpp"
 
 #include <jcode/config/config.hpp>
 #include <jcode/error.hpp>
@@ -12,13 +12,21 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace jcode::app {
-class Services;
-}
 
-namespace jcode::cli {
+class Services;
+
+// The options every command shares (the CLI fills them from its global flags).
+struct GlobalOptions {
+  std::string provider;          // --provider / -p ("" = auto)
+  std::string provider_profile;  // --provider-profile
+  std::string model;             // --model / -m
+  bool json = false;             // --json
+  int verbose = 0;               // -v, repeatable
+};
 
 class Context {
  public:
@@ -34,19 +42,16 @@ class Context {
   Result<config::Config*> config();
   // Discovered plugins (entry points run; no create()).
   Result<plugins::Registry*> registry();
-  app::Services& services();
+  Services& services();
   // $JCODE_HOME or ~/.jcode.
   Result<std::filesystem::path> jcode_home() const;
-
-  // Prints "jcode: <message>" to stderr and returns the exit code for the error.
-  int fail(const Error& e) const;
 
  private:
   GlobalOptions global_;
   const paths::Env& env_;
   std::optional<Result<config::Config>> config_;
-  std::unique_ptr<app::Services> services_;
+  std::unique_ptr<Services> services_;
   std::unique_ptr<plugins::Registry> registry_;
 };
 
-}  // namespace jcode::cli
+}  // namespace jcode::app

@@ -1,9 +1,9 @@
 // The command line: the one translation unit that compiles CLI11. It only parses into the
 // plain option structs of options.hpp and dispatches to commands.hpp.
+#include "../app/context.hpp"
 #include "commands.hpp"
-#include "context.hpp"
 #include "options.hpp"
-#include "provider_select.hpp"
+#include "../app/provider_select.hpp"
 
 #include <jcode/cli/exit_codes.hpp>
 #include <jcode/cli/main.hpp>
@@ -102,7 +102,7 @@ std::optional<std::string> unknown_command(CLI::App& app, int argc, char** argv)
 
 int main(int argc, char** argv) {
   ensure_standard_fds();
-  GlobalOptions global;
+  app::GlobalOptions global;
   CLI::App app{"jcode: log in to LLM providers and talk to them.", "jcode"};
   app.set_version_flag("--version", version_text());
   app.require_subcommand(1);
@@ -114,7 +114,7 @@ int main(int argc, char** argv) {
   app.add_flag("--json", global.json, "Machine-readable output");
   app.add_flag("-v,--verbose", global.verbose, "More output (repeat for debug logs)");
 
-  std::function<int(Context&)> action;
+  std::function<int(app::Context&)> action;
 
   // jcode plugins list|info
   auto* plugins = app.add_subcommand("plugins", "Installed provider plugins");
@@ -122,16 +122,16 @@ int main(int argc, char** argv) {
   PluginsListOptions plugins_list;
   auto* list = plugins->add_subcommand("list", "List loaded plugins and skipped files with the reason");
   list->add_flag("--verbose", plugins_list.verbose, "Also show search directories and timings");
-  list->callback([&] { action = [&](Context& c) { return cmd_plugins_list(c, plugins_list); }; });
+  list->callback([&] { action = [&](app::Context& c) { return cmd_plugins_list(c, plugins_list); }; });
   PluginsInfoOptions plugins_info;
   auto* info = plugins->add_subcommand("info", "Roles, endpoints and credential sources of one plugin");
   info->add_option("id", plugins_info.id, "Plugin id")->required();
-  info->callback([&] { action = [&](Context& c) { return cmd_plugins_info(c, plugins_info); }; });
+  info->callback([&] { action = [&](app::Context& c) { return cmd_plugins_info(c, plugins_info); }; });
 
   // jcode login [PROVIDER] — the providers' own options (Azure's --endpoint …) are added
   // from the plugins' declarations, so plugins are discovered before parsing, only here.
   LoginOptions login;
-  std::optional<Context> early;
+  std::optional<app::Context> early;
   auto* login_cmd = app.add_subcommand("login", "Log in to a provider");
   login_cmd->add_option("provider", login.provider, "Provider id (or --provider)");
   login_cmd->add_flag("--no-browser", login.no_browser, "Do not open a browser; print the URL (and a QR code)");
@@ -166,13 +166,13 @@ int main(int argc, char** argv) {
       if (login_cmd->count("--" + name) > 0) login.plugin_options[name] = value;
     for (const auto& [name, value] : plugin_flag_values)
       if (value) login.plugin_options[name] = "1";
-    action = [&](Context& c) { return cmd_login(c, login); };
+    action = [&](app::Context& c) { return cmd_login(c, login); };
   });
 
   LogoutOptions logout;
   auto* logout_cmd = app.add_subcommand("logout", "Remove jcode's own credentials of a provider");
   logout_cmd->add_option("provider", logout.provider, "Provider id (or --provider)");
-  logout_cmd->callback([&] { action = [&](Context& c) { return cmd_logout(c, logout); }; });
+  logout_cmd->callback([&] { action = [&](app::Context& c) { return cmd_logout(c, logout); }; });
 
   // jcode auth trust|refresh
   auto* auth_cmd = app.add_subcommand("auth", "Credentials: trust other tools' files, refresh, status");
@@ -182,14 +182,14 @@ int main(int argc, char** argv) {
   trust_cmd->add_option("action", trust.action, "list | add | revoke")->required()->check(CLI::IsMember({"list", "add", "revoke"}));
   trust_cmd->add_option("source-id", trust.source_id, "Source id (see `jcode plugins info <id>`)");
   trust_cmd->add_option("path", trust.path, "The file");
-  trust_cmd->callback([&] { action = [&](Context& c) { return cmd_auth_trust(c, trust); }; });
+  trust_cmd->callback([&] { action = [&](app::Context& c) { return cmd_auth_trust(c, trust); }; });
   auto* status_cmd = auth_cmd->add_subcommand("status", "Every provider: configured or not, from where, until when");
-  status_cmd->callback([&] { action = [&](Context& c) { return cmd_auth_status(c); }; });
+  status_cmd->callback([&] { action = [&](app::Context& c) { return cmd_auth_status(c); }; });
   AuthRefreshOptions refresh;
   auto* refresh_cmd = auth_cmd->add_subcommand("refresh", "Refresh the stored OAuth login now");
   refresh_cmd->callback([&] {
     refresh.provider = global.provider;
-    action = [&](Context& c) { return cmd_auth_refresh(c, refresh); };
+    action = [&](app::Context& c) { return cmd_auth_refresh(c, refresh); };
   });
 
   // jcode run "<prompt>"
@@ -202,7 +202,7 @@ int main(int argc, char** argv) {
                       "Tools that may run without asking (comma list: bash,write,edit,todowrite,task or *)");
   run_cmd->callback([&] {
     if (!allow_tools.empty()) run.allow_tools = {allow_tools};
-    action = [&](Context& c) { return cmd_run(c, run); };
+    action = [&](app::Context& c) { return cmd_run(c, run); };
   });
 
   // jcode auth-test
@@ -213,7 +213,7 @@ int main(int argc, char** argv) {
   at_cmd->add_flag("--no-tool-smoke", auth_test.no_tool_smoke, "Skip the tool-enabled smoke prompt");
   at_cmd->add_flag("--no-smoke", auth_test.no_smoke, "Only check credentials and refresh");
   at_cmd->add_option("--output", auth_test.output, "Also write the JSON report to this file");
-  at_cmd->callback([&] { action = [&](Context& c) { return cmd_auth_test(c, auth_test); }; });
+  at_cmd->callback([&] { action = [&](app::Context& c) { return cmd_auth_verify(c, auth_test); }; });
 
   try {
     app.parse(argc, argv);
@@ -241,10 +241,10 @@ int main(int argc, char** argv) {
                  "plugin offers them); use --provider <id>\n";
     return exit_usage;
   }
-  std::optional<Context> own;
-  Context& ctx = early ? *early : own.emplace(global);
+  std::optional<app::Context> own;
+  app::Context& ctx = early ? *early : own.emplace(global);
   // A plugin's other name (a deprecated id): the plugin, with the environment it asks for.
-  if (auto st = apply_alias(ctx, global.provider); !st) return ctx.fail(st.error());
+  if (auto st = app::apply_alias(ctx, global.provider); !st) return fail(st.error());
   ctx.set_global(global);
   return action(ctx);
 }

@@ -26,7 +26,7 @@
 #include <string_view>
 #include <vector>
 
-namespace jcode::tools {
+namespace jcode::agent_tools {
 
 // What the model sees as the tool_result. is_error marks a failure the model should react to
 // (file not found, command exited non-zero, bad arguments).
@@ -97,4 +97,4 @@ const std::vector<Tool>& builtin();
 // The native tool with this name, or nullptr.
 const Tool* find(std::string_view name);
 
-}  // namespace jcode::tools
+}  // namespace jcode::agent_tools

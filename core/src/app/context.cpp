@@ -1,14 +1,11 @@
 #include "context.hpp"
 
-#include "../app/services.hpp"
+#include "services.hpp"
 
-#include <jcode/cli/exit_codes.hpp>
 #include <jcode/log/log.hpp>
 #include <jcode/paths/paths.hpp>
 
-#include <iostream>
-
-namespace jcode::cli {
+namespace jcode::app {
 
 Context::Context(GlobalOptions global, const paths::Env& env) : global_(std::move(global)), env_(env) {}
 
@@ -27,8 +24,8 @@ Result<config::Config*> Context::config() {
   return &config_->value();
 }
 
-app::Services& Context::services() {
-  if (!services_) services_ = std::make_unique<app::Services>(*this);
+Services& Context::services() {
+  if (!services_) services_ = std::make_unique<Services>(*this);
   return *services_;
 }
 
@@ -50,10 +47,4 @@ Result<plugins::Registry*> Context::registry() {
 
 Result<std::filesystem::path> Context::jcode_home() const { return paths::jcode_home(env_); }
 
-int Context::fail(const Error& e) const {
-  // Error messages quote servers, files and arguments: never a secret, never a control byte.
-  std::cerr << "jcode: " << log::for_terminal(e.message) << "\n";
-  return exit_code_for(e.status);
-}
-
-}  // namespace jcode::cli
+}  // namespace jcode::app

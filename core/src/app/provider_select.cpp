@@ -1,7 +1,7 @@
 #include "provider_select.hpp"
 
-#include "../app/provider_auth.hpp"
-#include "../app/services.hpp"
+#include "provider_auth.hpp"
+#include "services.hpp"
 
 #include <jcode/auth/refresh.hpp>
 
@@ -10,7 +10,7 @@
 #include <cstdlib>
 #include <mutex>
 
-namespace jcode::cli {
+namespace jcode::app {
 Status apply_alias(Context& ctx, std::string& name) {
   if (name.empty()) return {};
   auto reg = ctx.registry();
@@ -36,7 +36,7 @@ Result<SelectedProvider> select_named_provider(Context& ctx, const std::string& 
   out.plugin = *plugin;
   if ((*plugin)->info().sources.empty()) return out;
 
-  auto pa = std::make_shared<app::ProviderAuth>(ctx, **plugin);
+  auto pa = std::make_shared<ProviderAuth>(ctx, **plugin);
   if (!found) {
     auto f = pa->acquire(explicit_choice, /*allow_prompt=*/true);
     if (!f) return f.error();
@@ -92,7 +92,7 @@ Result<SelectedProvider> select_provider(Context& ctx) {
     if (!p->info().transport || p->info().sources.empty()) continue;
     auto inst = (*reg)->instance(p->id());
     if (!inst) continue;
-    app::ProviderAuth pa(ctx, **inst);
+    ProviderAuth pa(ctx, **inst);
     auto found = pa.acquire(false, /*allow_prompt=*/false);
     if (found) return select_named_provider(ctx, p->id(), false, std::move(*found));
   }
@@ -100,4 +100,4 @@ Result<SelectedProvider> select_provider(Context& ctx) {
                "no provider has usable credentials; log in with `jcode login --provider <id>` or name one with --provider"};
 }
 
-}  // namespace jcode::cli
+}  // namespace jcode::app

@@ -1,9 +1,9 @@
 // jcode auth-test: proves a provider works end to end — credential discovery, a refresh or
 // auth probe, a plain smoke prompt, and a tool smoke through the same path as `jcode run`.
 #include "../app/provider_auth.hpp"
+#include "../app/provider_select.hpp"
 #include "../app/services.hpp"
 #include "commands.hpp"
-#include "provider_select.hpp"
 
 #include <jcode/agent/run.hpp>
 #include <jcode/auth/io.hpp>
@@ -12,6 +12,7 @@
 #include <jcode/fs/fs.hpp>
 #include <jcode/log/log.hpp>
 #include <jcode/paths/paths.hpp>
+#include <jcode/text/text.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -64,14 +65,7 @@ struct Report {
   }
 };
 
-std::string trim(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-  size_t i = 0;
-  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-  return s.substr(i);
-}
-
-Report test_one(Context& ctx, const std::string& id, const AuthTestOptions& opt, bool explicit_choice) {
+Report test_one(app::Context& ctx, const std::string& id, const AuthTestOptions& opt, bool explicit_choice) {
   Report rep;
   rep.provider = id;
   auto reg = ctx.registry();
@@ -151,7 +145,7 @@ Report test_one(Context& ctx, const std::string& id, const AuthTestOptions& opt,
   }
   if (opt.no_smoke) return rep;
 
-  auto selected = select_named_provider(ctx, id, explicit_choice, found);
+  auto selected = app::select_named_provider(ctx, id, explicit_choice, found);
   if (!selected) {
     rep.add({"provider_smoke", false, false, selected.error().message});
     return rep;
@@ -170,8 +164,8 @@ Report test_one(Context& ctx, const std::string& id, const AuthTestOptions& opt,
       return rep;
     }
     rep.smoke_output = r->final_text;
-    bool ok = trim(r->final_text).find("AUTH_TEST_OK") != std::string::npos;
-    rep.add({"provider_smoke", ok, false, ok ? "answered AUTH_TEST_OK" : "unexpected answer: " + trim(r->final_text).substr(0, 200)});
+    bool ok = text::trim(r->final_text).find("AUTH_TEST_OK") != std::string::npos;
+    rep.add({"provider_smoke", ok, false, ok ? "answered AUTH_TEST_OK" : "unexpected answer: " + text::trim(r->final_text).substr(0, 200)});
     if (!ok) return rep;
   }
   // 4. tool smoke through the tool-attached path
@@ -189,7 +183,7 @@ Report test_one(Context& ctx, const std::string& id, const AuthTestOptions& opt,
   ao.model = ctx.global().model;
   ao.cancelled = [] { return auth::cancel_requested(); };
   // Only the exact smoke command may run.
-  ao.ask_permission = [](const tools::Tool&, const nlohmann::json& input) {
+  ao.ask_permission = [](const agent_tools::Tool&, const nlohmann::json& input) {
     bool exact = input.is_object() && input.value("command", std::string()) == "echo JCODE_TOOL_OK";
     return exact ? agent::Permission::allow_once : agent::Permission::deny;
   };
@@ -209,8 +203,8 @@ Report test_one(Context& ctx, const std::string& id, const AuthTestOptions& opt,
       problem = "the bash command was not exactly `echo JCODE_TOOL_OK`";
     else if (call.is_error || call.output.find("JCODE_TOOL_OK") == std::string::npos)
       problem = "the tool result did not contain JCODE_TOOL_OK";
-    else if (trim(r->final_text) != "AUTH_TEST_OK")
-      problem = "the final answer was not exactly AUTH_TEST_OK: " + trim(r->final_text).substr(0, 200);
+    else if (text::trim(r->final_text) != "AUTH_TEST_OK")
+      problem = "the final answer was not exactly AUTH_TEST_OK: " + text::trim(r->final_text).substr(0, 200);
   }
   rep.add({"tool_smoke", problem.empty(), false, problem.empty() ? "bash ran echo JCODE_TOOL_OK; final answer AUTH_TEST_OK" : problem});
   return rep;
@@ -221,13 +215,13 @@ void print_text(const Report& r) {
   for (const auto& p : r.credential_paths) std::cout << "credentials: " << p << "\n";
   for (const auto& s : r.steps)
     std::cout << (s.skipped ? "- " : s.ok ? "✓ " : "✗ ") << s.name << " (" << s.ms << " ms) — " << s.detail << "\n";
-  if (r.smoke_output) std::cout << "smoke output: " << trim(*r.smoke_output) << "\n";
-  if (r.tool_smoke_output) std::cout << "tool smoke output: " << trim(*r.tool_smoke_output) << "\n";
+  if (r.smoke_output) std::cout << "smoke output: " << text::trim(*r.smoke_output) << "\n";
+  if (r.tool_smoke_output) std::cout << "tool smoke output: " << text::trim(*r.tool_smoke_output) << "\n";
   std::cout << "result: " << (r.success() ? "PASS" : "FAIL") << "\n";
 }
 
 // ~/.jcode/auth-validation.json: the last result per provider.
-void record(Context& ctx, const Report& r) {
+void record(app::Context& ctx, const Report& r) {
   auto home = ctx.jcode_home();
   if (!home) return;
   auto path = *home / "auth-validation.json";
@@ -289,14 +283,14 @@ Status check_output_path(const std::string& out, const paths::Env& env) {
 
 }  // namespace
 
-int cmd_auth_test(Context& ctx, const AuthTestOptions& opt) {
+int cmd_auth_verify(app::Context& ctx, const AuthTestOptions& opt) {
   if (opt.output)
-    if (auto st = check_output_path(*opt.output, ctx.env()); !st) return ctx.fail(st.error());
+    if (auto st = check_output_path(*opt.output, ctx.env()); !st) return fail(st.error());
   std::vector<std::string> ids;
   bool explicit_choice = !ctx.global().provider.empty();
   if (opt.all_configured || ctx.global().provider.empty()) {
     auto reg = ctx.registry();
-    if (!reg) return ctx.fail(reg.error());
+    if (!reg) return fail(reg.error());
     for (const auto& p : (*reg)->plugins()) {
       if (p->info().sources.empty()) continue;
       auto inst = (*reg)->instance(p->id());
@@ -305,7 +299,7 @@ int cmd_auth_test(Context& ctx, const AuthTestOptions& opt) {
       if (pa.acquire(false, false)) ids.push_back(p->id());
     }
     if (ids.empty())
-      return ctx.fail(Error{JCODE_E_AUTH_REQUIRED, "no provider is configured; log in with `jcode login --provider <id>`"});
+      return fail(Error{JCODE_E_AUTH_REQUIRED, "no provider is configured; log in with `jcode login --provider <id>`"});
   } else {
     ids.push_back(ctx.global().provider);  // an alias was already resolved to its plugin
   }
@@ -319,7 +313,7 @@ int cmd_auth_test(Context& ctx, const AuthTestOptions& opt) {
   for (const auto& r : reports) all.push_back(r.to_json());
   if (ctx.global().json) std::cout << all.dump(2) << "\n";
   if (opt.output) {
-    if (auto st = fs::atomic_write(*opt.output, all.dump(2) + "\n", 0644); !st) return ctx.fail(st.error());
+    if (auto st = fs::atomic_write(*opt.output, all.dump(2) + "\n", 0644); !st) return fail(st.error());
   }
   for (const auto& r : reports)
     if (!r.success()) return exit_failure;

@@ -1,9 +1,9 @@
 // The run functions of the native tools, one per tool; the table is in registry.cpp.
 #pragma once
 
-#include <jcode/tools/tool.hpp>
+#include <jcode/agent_tools/tool.hpp>
 
-namespace jcode::tools::detail {
+namespace jcode::agent_tools::detail {
 
 Result<ToolOutput> run_bash(const nlohmann::json& input, ToolContext& ctx);
 Result<ToolOutput> run_read(const nlohmann::json& input, ToolContext& ctx);
@@ -15,4 +15,4 @@ Result<ToolOutput> run_task(const nlohmann::json& input, ToolContext& ctx);
 Result<ToolOutput> run_todoread(const nlohmann::json& input, ToolContext& ctx);
 Result<ToolOutput> run_todowrite(const nlohmann::json& input, ToolContext& ctx);
 
-}  // namespace jcode::tools::detail
+}  // namespace jcode::agent_tools::detail

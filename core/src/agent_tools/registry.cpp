@@ -1,6 +1,6 @@
-#include "tools/builtin.hpp"
+#include "agent_tools/builtin.hpp"
 
-namespace jcode::tools {
+namespace jcode::agent_tools {
 
 using nlohmann::json;
 
@@ -112,4 +112,4 @@ const Tool* find(std::string_view name) {
   return nullptr;
 }
 
-}  // namespace jcode::tools
+}  // namespace jcode::agent_tools

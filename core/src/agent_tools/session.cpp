@@ -1,8 +1,8 @@
 // task, todoread, todowrite: tools whose state lives in the session's ToolContext.
-#include "tools/builtin.hpp"
-#include "tools/detail.hpp"
+#include "agent_tools/builtin.hpp"
+#include "agent_tools/detail.hpp"
 
-namespace jcode::tools::detail {
+namespace jcode::agent_tools::detail {
 
 using nlohmann::json;
 
@@ -67,4 +67,4 @@ Result<ToolOutput> run_todowrite(const json& input, ToolContext& ctx) {
                     false};
 }
 
-}  // namespace jcode::tools::detail
+}  // namespace jcode::agent_tools::detail

@@ -1,4 +1,4 @@
-#include <jcode/tools/tool.hpp>
+#include <jcode/agent_tools/tool.hpp>
 
 #include <doctest/doctest.h>
 
@@ -13,8 +13,8 @@
 #include <string>
 
 namespace stdfs = std::filesystem;
-using jcode::tools::ToolContext;
-using jcode::tools::ToolOutput;
+using jcode::agent_tools::ToolContext;
+using jcode::agent_tools::ToolOutput;
 using nlohmann::json;
 
 namespace {
@@ -40,7 +40,7 @@ struct Workspace {
     stdfs::remove_all(base, ec);
   }
   jcode::Result<ToolOutput> run(const char* tool, const json& input) {
-    const auto* t = jcode::tools::find(tool);
+    const auto* t = jcode::agent_tools::find(tool);
     REQUIRE(t != nullptr);
     return t->run(input, ctx);
   }
@@ -74,7 +74,7 @@ bool contains(const std::string& s, std::string_view part) { return s.find(part)
 }  // namespace
 
 TEST_CASE("tools: the builtin registry lists every native tool with a schema and read_only flag") {
-  const auto& all = jcode::tools::builtin();
+  const auto& all = jcode::agent_tools::builtin();
   std::vector<std::string> names;
   for (const auto& t : all) {
     names.push_back(t.name);
@@ -88,11 +88,11 @@ TEST_CASE("tools: the builtin registry lists every native tool with a schema and
   }
   CHECK(names == std::vector<std::string>{"bash", "read", "write", "edit", "glob", "grep", "task",
                                           "todoread", "todowrite"});
-  for (const char* ro : {"read", "glob", "grep", "todoread"}) CHECK(jcode::tools::find(ro)->read_only);
-  for (const char* rw : {"bash", "write", "edit", "todowrite", "task"}) CHECK_FALSE(jcode::tools::find(rw)->read_only);
-  CHECK(jcode::tools::find("Bash") == nullptr);
-  CHECK(jcode::tools::find("shell_exec") == nullptr);
-  CHECK(jcode::tools::find("bash") == &all[0]);
+  for (const char* ro : {"read", "glob", "grep", "todoread"}) CHECK(jcode::agent_tools::find(ro)->read_only);
+  for (const char* rw : {"bash", "write", "edit", "todowrite", "task"}) CHECK_FALSE(jcode::agent_tools::find(rw)->read_only);
+  CHECK(jcode::agent_tools::find("Bash") == nullptr);
+  CHECK(jcode::agent_tools::find("shell_exec") == nullptr);
+  CHECK(jcode::agent_tools::find("bash") == &all[0]);
 }
 
 TEST_CASE("tools: bash runs in the workspace and reports output and exit codes") {
@@ -497,7 +497,7 @@ TEST_CASE("tools: protected credential paths are refused and skipped, even insid
 }
 
 TEST_CASE("tools: the default protected paths cover jcode's files and other tools' credentials") {
-  const auto paths = jcode::tools::default_protected_paths();
+  const auto paths = jcode::agent_tools::default_protected_paths();
   const char* home = ::getenv("HOME");
   REQUIRE(home != nullptr);
   auto has = [&](const stdfs::path& p) { return std::find(paths.begin(), paths.end(), p) != paths.end(); };

@@ -1,11 +1,11 @@
-#include "tools/builtin.hpp"
-#include "tools/detail.hpp"
+#include "agent_tools/builtin.hpp"
+#include "agent_tools/detail.hpp"
 
 #include <jcode/process/process.hpp>
 
 #include <algorithm>
 
-namespace jcode::tools::detail {
+namespace jcode::agent_tools::detail {
 
 namespace {
 
@@ -85,4 +85,4 @@ Result<ToolOutput> run_bash(const nlohmann::json& input, ToolContext& ctx) {
   return ToolOutput{std::move(out), false};
 }
 
-}  // namespace jcode::tools::detail
+}  // namespace jcode::agent_tools::detail

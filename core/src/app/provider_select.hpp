@@ -14,7 +14,7 @@
 #include <optional>
 #include <string>
 
-namespace jcode::cli {
+namespace jcode::app {
 
 struct SelectedProvider {
   plugins::Plugin* plugin = nullptr;
@@ -35,4 +35,4 @@ Status apply_alias(Context& ctx, std::string& name);
 Result<SelectedProvider> select_named_provider(Context& ctx, const std::string& id, bool explicit_choice,
                                                std::optional<auth::Discovered> found = std::nullopt);
 
-}  // namespace jcode::cli
+}  // namespace jcode::app
