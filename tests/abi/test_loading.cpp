@@ -329,7 +329,8 @@ TEST_CASE("missing and unreadable directories are not errors") {
   auto r = reg.instance("claude");
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().status == JCODE_E_NOT_FOUND);
-  CHECK(r.error().message.find("no provider plugin 'claude'") != std::string::npos);
+  CHECK(r.error().message.find("provider 'claude' is not installed (installed: none); it ships as the package "
+                               "jcode-provider-claude") == 0);
 }
 
 TEST_CASE("create runs lazily, once; its failure is a clear error") {

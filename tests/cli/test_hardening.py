@@ -206,3 +206,98 @@ class AuthTestLogin(JcodeTestCase):
         self.assertNotEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertNotIn("logged in", r.stdout)
         self.assertIn("login failed (exit 6)", r.stdout + r.stderr)
+
+
+class ExitCodes(JcodeTestCase):
+    """Every row of docs/cli.md's exit-code table, produced the way a user meets it."""
+    KEY = "sk-ant-api03-emulator-key"
+    MESSAGES = "/api.anthropic.com/v1/messages"
+    START = ('event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","type":"message",'
+             '"role":"assistant","model":"claude-x","content":[],"usage":{"input_tokens":1,"output_tokens":0}}}\n\n')
+
+    def run_key(self, **env):
+        return self.jcode("--provider", "anthropic-api", "run", "hello",
+                          env=self.env(ANTHROPIC_API_KEY=self.KEY, **env))
+
+    def queue_body(self, status, body, content_type="application/json"):
+        self.queue(self.MESSAGES, [{"status": status, "body": body, "content_type": content_type}])
+
+    def test_0_success_1_malformed_answer_2_usage(self):
+        self.assertEqual(self.jcode("--version").returncode, 0)
+        self.queue_body(200, 'event: message_start\ndata: {not json\n\n', "text/event-stream")
+        r = self.run_key()
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(self.jcode("run", "--no-such-flag", "x").returncode, 2)
+
+    def test_3_refused_key(self):
+        r = self.jcode("--provider", "anthropic-api", "run", "hello", env=self.env(ANTHROPIC_API_KEY="sk-ant-wrong-1"))
+        self.assertEqual(r.returncode, 3, r.stderr)
+
+    def test_4_network_truncated_stream_and_a_rejected_request(self):
+        s = __import__("socket").socket()
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()
+        r = self.run_key(JCODE_ENDPOINT_ANTHROPIC_API_API=f"http://127.0.0.1:{port}")
+        self.assertEqual(r.returncode, 4, r.stderr)
+        self.queue_body(200, self.START, "text/event-stream")
+        r = self.run_key()
+        self.assertEqual(r.returncode, 4, r.stderr)
+        self.assertIn("ended before message_stop", r.stderr)
+        self.queue_body(400, {"type": "error", "error": {"type": "invalid_request_error", "message": "bad body"}})
+        r = self.run_key()
+        self.assertEqual(r.returncode, 4, r.stderr)
+        self.assertIn("rejected the request (400", r.stderr)
+
+    def test_5_unknown_provider_and_no_pending_login(self):
+        r = self.jcode("--provider", "nosuch", "auth-test")
+        self.assertEqual(r.returncode, 5, r.stderr)
+        self.assertIn("provider 'nosuch' is not installed (installed: ", r.stderr)
+        self.assertIn("anthropic-api", r.stderr)
+        self.assertIn("jcode-provider-nosuch", r.stderr)
+        self.assertEqual(self.jcode("--provider", "nosuch", "run", "hi").returncode, 5)
+
+    def test_6_a_prompt_without_a_terminal(self):
+        r = self.jcode("login", "--provider", "azure")
+        self.assertEqual(r.returncode, 6, r.stderr)
+
+    def at_prompt(self, action):
+        """Runs an interactive login on a pseudo-terminal, waits for its first prompt, then
+        does `action(master_fd, proc)`; returns the exit code."""
+        import pty
+        import select
+        import subprocess
+        import time
+        master, slave = pty.openpty()
+        env = self.env()
+        env.pop("JCODE_NON_INTERACTIVE", None)
+        p = subprocess.Popen([__import__("jcode_testlib").JCODE, "login", "--provider", "azure"], env=env,
+                             stdin=slave, stdout=slave, stderr=slave, cwd=self.work, start_new_session=True)
+        os.close(slave)
+        seen = b""
+        deadline = time.monotonic() + 60
+        try:
+            while b"endpoint" not in seen and time.monotonic() < deadline:
+                ready, _, _ = select.select([master], [], [], 1.0)
+                if ready:
+                    try:
+                        seen += os.read(master, 4096)
+                    except OSError:
+                        break
+            self.assertIn(b"endpoint", seen)
+            action(master, p)
+            return p.wait(timeout=60)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+            os.close(master)
+
+    def test_6_end_of_input_at_a_prompt_is_not_ctrl_c(self):
+        code = self.at_prompt(lambda fd, p: os.write(fd, b"\x04"))
+        self.assertEqual(code, 6)
+
+    def test_130_ctrl_c_at_a_prompt(self):
+        import signal
+        code = self.at_prompt(lambda fd, p: os.kill(p.pid, signal.SIGINT))
+        self.assertEqual(code, 130)

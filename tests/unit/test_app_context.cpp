@@ -4,6 +4,8 @@
 
 #include <jcode/paths/env.hpp>
 
+#include "temp_home.hpp"
+
 #include <doctest/doctest.h>
 
 #include <stdlib.h>
@@ -17,24 +19,7 @@ using namespace jcode;
 
 namespace {
 
-struct TempHome {
-  stdfs::path path;
-  paths::MapEnv env;
-  TempHome() {
-    std::string tmpl = (stdfs::temp_directory_path() / "jcode-app-context-XXXXXX").string();
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-    stdfs::create_directories(path / ".jcode");
-    env.set("HOME", path.string());
-    env.set("JCODE_HOME", (path / ".jcode").string());
-  }
-  ~TempHome() {
-    std::error_code ec;
-    stdfs::remove_all(path, ec);
-  }
-  stdfs::path config_path() const { return path / ".jcode" / "config.toml"; }
-  void write_config(const std::string& text) const { std::ofstream(config_path(), std::ios::binary) << text; }
-};
+using unit_test::TempHome;
 
 }  // namespace
 

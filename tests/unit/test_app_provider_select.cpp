@@ -6,6 +6,8 @@
 
 #include <jcode/paths/env.hpp>
 
+#include "temp_home.hpp"
+
 #include <doctest/doctest.h>
 
 #include <stdlib.h>
@@ -18,23 +20,9 @@ using namespace jcode;
 
 namespace {
 
-struct TempHome {
-  stdfs::path path;
-  paths::MapEnv env;
-  TempHome() {
-    std::string tmpl = (stdfs::temp_directory_path() / "jcode-app-select-XXXXXX").string();
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-    stdfs::create_directories(path / ".jcode");
-    env.set("HOME", path.string());
-    env.set("JCODE_HOME", (path / ".jcode").string());
-  }
-  ~TempHome() {
-    std::error_code ec;
-    stdfs::remove_all(path, ec);
-  }
+struct TempHome : unit_test::TempHome {
   void default_provider(const std::string& id) const {
-    std::ofstream(path / ".jcode" / "config.toml") << "[provider]\ndefault_provider = \"" << id << "\"\n";
+    write_config("[provider]\ndefault_provider = \"" + id + "\"\n");
   }
 };
 

@@ -153,7 +153,7 @@ TEST_CASE("ui: text prompts with defaults, CRLF input and end of input") {
   CHECK(*ui::prompt_text(c, "Name") == "my value");
   CHECK(*ui::prompt_text(c, "Deployment", "gpt-4o") == "gpt-4o");
   CHECK(out.str() == "Name: Deployment [gpt-4o]: ");
-  CHECK(ui::prompt_text(c, "More").status() == JCODE_E_CANCELLED);
+  CHECK(ui::prompt_text(c, "More").status() == JCODE_E_NONINTERACTIVE);  // end of input: nobody to answer, not Ctrl-C
 }
 
 TEST_CASE("ui: secret prompt from a non-terminal stream reads the line") {
@@ -188,7 +188,7 @@ TEST_CASE("ui: confirm accepts only y / yes") {
   for (int i = 0; i < 8; ++i) got.push_back(*ui::confirm(c, "Import Claude Code credentials?"));
   CHECK(got == std::vector<bool>{true, true, true, false, false, false, false, false});
   CHECK(out.str().rfind("Import Claude Code credentials? [y/N] ", 0) == 0);
-  CHECK(ui::confirm(c, "again?").status() == JCODE_E_CANCELLED);
+  CHECK(ui::confirm(c, "again?").status() == JCODE_E_NONINTERACTIVE);
 }
 
 TEST_CASE("ui: secret prompt on a terminal turns echo off and restores it") {

@@ -300,7 +300,7 @@ Result<std::string> OAuthFlow::interactive(const model::LoginRequest& req) {
         return true;
       },
       [&] {
-        if (!listener) deliver(Error{JCODE_E_CANCELLED, "the input closed before a callback was pasted"});
+        if (!listener) deliver(Error{JCODE_E_NONINTERACTIVE, "the input closed before a callback was pasted"});
       });
   auto cancelled = [&] { return io.cancelled(); };
   const auto timeout = callback_timeout(c);

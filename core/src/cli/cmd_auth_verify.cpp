@@ -301,6 +301,10 @@ int cmd_auth_verify(app::Context& ctx, const AuthTestOptions& opt) {
     if (ids.empty())
       return fail(Error{JCODE_E_AUTH_REQUIRED, "no provider is configured; log in with `jcode login --provider <id>`"});
   } else {
+    // A provider that is not installed is "not found" (exit 5), not a failed test (exit 1).
+    auto reg = ctx.registry();
+    if (!reg) return fail(reg.error());
+    if (!(*reg)->find(ctx.global().provider)) return fail((*reg)->not_found(ctx.global().provider));
     ids.push_back(ctx.global().provider);  // an alias was already resolved to its plugin
   }
   std::vector<Report> reports;

@@ -22,7 +22,10 @@
 namespace jcode::cli {
 namespace {
 
-void on_sigint(int) { auth::request_cancel(); }
+void on_sigint(int) {
+  auth::request_cancel();
+  ui::request_interrupt();  // a prompt waiting for input stops too
+}
 
 // Ctrl-C during a login asks the engine to stop at a safe point instead of killing the
 // process mid-write.

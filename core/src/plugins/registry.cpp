@@ -100,6 +100,19 @@ const PluginInfo* Registry::find(std::string_view id) const {
   return nullptr;
 }
 
+Error Registry::not_found(std::string_view id) const {
+  for (const auto& s : skipped_)
+    if (s.id == id)
+      return Error{JCODE_E_NOT_FOUND,
+                   "provider plugin '" + std::string(id) + "' was not loaded: " + s.path.string() + ": " + s.reason};
+  std::string installed;
+  for (const auto& p : plugins_) installed += (installed.empty() ? "" : ", ") + p->info_.id;
+  return Error{JCODE_E_NOT_FOUND, "provider '" + std::string(id) + "' is not installed (installed: " +
+                                      (installed.empty() ? "none" : installed) + "); it ships as the package "
+                                      "jcode-provider-" + std::string(id) + " (file jcode-provider-" + std::string(id) +
+                                      ".so in a plugin directory: `jcode plugins list --verbose` shows the search path)"};
+}
+
 std::pair<const PluginInfo*, const AliasDecl*> Registry::find_alias(std::string_view name) const {
   if (find(name)) return {nullptr, nullptr};
   for (const auto& p : plugins_)
@@ -266,14 +279,7 @@ Result<Plugin*> Registry::instance(std::string_view id) {
   Plugin* plugin = nullptr;
   for (const auto& p : plugins_)
     if (p->info_.id == id) plugin = p.get();
-  if (!plugin) {
-    for (const auto& s : skipped_)
-      if (s.id == id)
-        return Error{JCODE_E_NOT_FOUND, "provider plugin '" + std::string(id) + "' was not loaded: " +
-                                            s.path.string() + ": " + s.reason};
-    return Error{JCODE_E_NOT_FOUND, "no provider plugin '" + std::string(id) +
-                                        "' was found (see `jcode plugins list --verbose` for the search path)"};
-  }
+  if (!plugin) return not_found(id);
   std::lock_guard lock(plugin->call_mu_);
   if (!plugin->create_tried_) {
     plugin->create_tried_ = true;

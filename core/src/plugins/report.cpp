@@ -60,14 +60,7 @@ const char* redirect_name(model::RedirectKind k) {
 
 const PluginInfo* find_loaded(const Registry& r, std::string_view id) { return r.find(id); }
 
-Error not_found(const Registry& r, std::string_view id) {
-  for (const auto& s : r.skipped())
-    if (s.id == id)
-      return Error{JCODE_E_NOT_FOUND, "provider plugin '" + std::string(id) + "' was not loaded: " + s.path.string() +
-                                          ": " + s.reason};
-  return Error{JCODE_E_NOT_FOUND, "no provider plugin '" + std::string(id) +
-                                      "' (see `jcode plugins list --verbose` for the search path)"};
-}
+Error not_found(const Registry& r, std::string_view id) { return r.not_found(id); }
 
 }  // namespace
 

@@ -1,6 +1,7 @@
 #include <jcode/ui/terminal.hpp>
 #include <jcode/text/text.hpp>
 
+#include <poll.h>
 #include <signal.h>
 #include <termios.h>
 #include <unistd.h>
@@ -23,6 +24,7 @@ constexpr int kMaxChoiceAttempts = 5;
 std::mutex g_secret_mu;
 volatile sig_atomic_t g_tty_fd = -1;
 volatile sig_atomic_t g_caught = 0;
+volatile sig_atomic_t g_interrupt = 0;  // request_interrupt()
 termios g_saved_termios;
 constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 struct sigaction g_old_actions[std::size(kSignals)];
@@ -52,25 +54,32 @@ Error noninteractive(std::string_view question) {
                    "set); give the value with a command-line flag or on stdin"};
 }
 
-// One line without its terminator. EOF before any byte → JCODE_E_CANCELLED.
+// One line without its terminator. EOF before any byte → JCODE_E_NONINTERACTIVE: nobody is
+// left to answer (exit 6), which is not Ctrl-C (JCODE_E_CANCELLED, exit 130).
 Result<std::string> read_line(const Console& c) {
   std::string line;
   if (c.in) {
     if (!std::getline(*c.in, line)) {
-      return Error{JCODE_E_CANCELLED, "input ended before an answer was given"};
+      return Error{JCODE_E_NONINTERACTIVE, "the input ended (end of file) before an answer was given; nothing was changed"};
     }
   } else {
     bool any = false;
     for (;;) {
+      // A Ctrl-C that lands just before the read would not interrupt it: wait in short
+      // slices and look at the flags between them.
+      if (g_caught || g_interrupt) return Error{JCODE_E_CANCELLED, "interrupted"};
+      pollfd pfd{c.in_fd, POLLIN, 0};
+      const int ready = ::poll(&pfd, 1, 200);
+      if (ready == 0 || (ready < 0 && errno == EINTR)) continue;
       char ch = 0;
       const ssize_t n = ::read(c.in_fd, &ch, 1);
       if (n < 0 && errno == EINTR) {
-        if (g_caught) return Error{JCODE_E_CANCELLED, "interrupted"};
+        if (g_caught || g_interrupt) return Error{JCODE_E_CANCELLED, "interrupted"};
         continue;
       }
       if (n < 0) return Error{JCODE_E_IO, "could not read the answer from the terminal"};
       if (n == 0) {
-        if (!any) return Error{JCODE_E_CANCELLED, "input ended before an answer was given"};
+        if (!any) return Error{JCODE_E_NONINTERACTIVE, "the input ended (end of file) before an answer was given; nothing was changed"};
         break;
       }
       any = true;
@@ -87,6 +96,8 @@ Result<std::string> read_line(const Console& c) {
 
 bool stdin_is_tty() { return ::isatty(STDIN_FILENO) == 1; }
 bool stderr_is_tty() { return ::isatty(STDERR_FILENO) == 1; }
+void request_interrupt() noexcept { g_interrupt = 1; }
+
 bool interactive() {
   return stdin_is_tty() && stderr_is_tty() && !truthy_env("JCODE_NON_INTERACTIVE");
 }

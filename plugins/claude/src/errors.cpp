@@ -73,8 +73,10 @@ Failure classify_http(int32_t http_status, std::string_view body, const ErrorCon
     return {JCODE_E_SERVER, who + " service error (" + code + "): " + api_error_message(body)};
   if (http_status == 404)
     return {JCODE_E_NOT_FOUND, who + " answered 404 (" + api_error_message(body) + "); check the model name"};
+  // The service rejected what jcode sent: exit 4 like other service answers, not a bad
+  // command line (exit 2).
   if (http_status == 400 || http_status == 413)
-    return {JCODE_E_INVALID_ARG, who + " rejected the request (" + code + "): " + api_error_message(body)};
+    return {JCODE_E_SERVER, who + " rejected the request (" + code + "): " + api_error_message(body)};
   return {JCODE_E_SERVER, who + " answered an unexpected HTTP " + code + ": " + api_error_message(body)};
 }
 
@@ -88,7 +90,7 @@ Failure classify_stream_error(std::string_view error_type, std::string_view mess
     return {JCODE_E_AUTH_EXPIRED, who + " refused the credential (stream error " + detail + "); " + login_hint(ctx)};
   if (error_type == "permission_error") return {JCODE_E_DENIED, who + " denied the request (stream error " + detail + ")"};
   if (error_type == "invalid_request_error")
-    return {JCODE_E_INVALID_ARG, who + " rejected the request (stream error " + detail + ")"};
+    return {JCODE_E_SERVER, who + " rejected the request (stream error " + detail + ")"};
   return {JCODE_E_SERVER, who + " stream error: " + detail};
 }
 

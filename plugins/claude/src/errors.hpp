@@ -30,7 +30,7 @@ bool looks_like_cloudflare(std::string_view body);
 
 // A non-2xx answer of POST /v1/messages (after the host's own retries of 429/5xx).
 // 401 → JCODE_E_AUTH_EXPIRED (the host refreshes once and calls again), 429 →
-// RATE_LIMITED, 529 (overloaded) and other 5xx → SERVER, 403 → DENIED, 400/413 → INVALID_ARG,
+// RATE_LIMITED, 529 (overloaded) and other 5xx → SERVER, 403 → DENIED, 400/413 → SERVER (the service rejected the request),
 // 404 → NOT_FOUND (usually the model name).
 Failure classify_http(int32_t http_status, std::string_view body, const ErrorContext& ctx);
 

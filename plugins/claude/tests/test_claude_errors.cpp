@@ -85,7 +85,7 @@ TEST_CASE("HTTP failures: status for the host and a message naming the fix") {
   CHECK(f.status == JCODE_E_NOT_FOUND);
   CHECK(has(f.message, "model"));
   CHECK(classify_http(400, R"({"type":"error","error":{"type":"invalid_request_error","message":"bad"}})", key).status ==
-        JCODE_E_INVALID_ARG);
+        JCODE_E_SERVER);
 }
 
 TEST_CASE("in-stream errors: overloaded is a server failure, rate limits stay rate limits") {
@@ -212,7 +212,7 @@ TEST_CASE("failures of the call: 401 asks for a refresh, 529 and in-stream error
   CHECK(has(fh.error_message, "overloaded"));
 
   fh.sse = {kStream[0], kStream[1]};  // cut before message_stop
-  CHECK(send_messages(fh.host(), s, req, "t", sink) == JCODE_E_PROTOCOL);
+  CHECK(send_messages(fh.host(), s, req, "t", sink) == JCODE_E_NETWORK);  // a cut connection: exit 4
 
   fh.sse = {{"message_start", "{nope"}};
   CHECK(send_messages(fh.host(), s, req, "t", sink) == JCODE_E_PROTOCOL);

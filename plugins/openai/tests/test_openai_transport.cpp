@@ -135,7 +135,7 @@ TEST_CASE("HTTP failures follow the troubleshooting section") {
         JCODE_E_RATE_LIMITED);
   CHECK(classify(502, "<html>bad gateway</html>", Mode::api_key).status == JCODE_E_SERVER);
   auto f400 = classify(400, R"({"detail":"Store must be set to false"})", Mode::chatgpt);
-  CHECK(f400.status == JCODE_E_INVALID_ARG);
+  CHECK(f400.status == JCODE_E_SERVER);
   CHECK(f400.message.find("Store must be set to false") != std::string::npos);
   CHECK(classify(404, R"({"error":{"message":"The model `x` does not exist"}})", Mode::api_key).message.find(
             "OPENAI_BASE_URL") != std::string::npos);

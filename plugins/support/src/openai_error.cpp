@@ -55,8 +55,7 @@ Failure classify_http(int32_t http_status, std::string_view body, const Wording&
   if (http_status == 429) return {JCODE_E_RATE_LIMITED, w.service + " rate or usage limit (429): " + detail};
   if (http_status >= 500) return {JCODE_E_SERVER, w.service + " service error (" + code + "): " + detail};
   if (http_status == 404) return {JCODE_E_NOT_FOUND, w.service + " answered 404 (" + detail + "); " + w.not_found_fix};
-  return {http_status == 400 ? JCODE_E_INVALID_ARG : JCODE_E_SERVER,
-          w.service + " rejected the request (" + code + "): " + detail};
+  return {JCODE_E_SERVER, w.service + " rejected the request (" + code + "): " + detail};
 }
 
 Failure classify_stream_error(std::string_view code, std::string_view message, const Wording& w) {

@@ -59,7 +59,7 @@ jcode_status send_streamed(const plugin::Host& host, const StreamCall& call, Dec
     return host.error(JCODE_E_SERVER, decoder.error_message());
   }
   if (!decoder.finished())
-    return host.error(JCODE_E_PROTOCOL, rules.unfinished.empty() ? "the stream ended early" : rules.unfinished);
+    return host.error(JCODE_E_NETWORK, rules.unfinished.empty() ? "the stream ended early" : rules.unfinished);
   return JCODE_OK;
 }
 

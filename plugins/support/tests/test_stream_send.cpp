@@ -100,10 +100,10 @@ TEST_CASE("send_streamed: a non-2xx answer is mapped by the provider's wording")
     CHECK(cc::send(h.host(), target(), kConversation, sink) == JCODE_E_NOT_FOUND);
     CHECK(h.error_message.find("check the model name") != std::string::npos);
   }
-  SUBCASE("400 is the caller's error, 429 a rate limit, 503 the service's") {
+  SUBCASE("400 is the service rejecting the request, 429 a rate limit, 503 the service failing") {
     h.body = "{}";
     h.http_status = 400;
-    CHECK(cc::send(h.host(), target(), kConversation, sink) == JCODE_E_INVALID_ARG);
+    CHECK(cc::send(h.host(), target(), kConversation, sink) == JCODE_E_SERVER);
     h.http_status = 429;
     CHECK(cc::send(h.host(), target(), kConversation, sink) == JCODE_E_RATE_LIMITED);
     h.http_status = 503;
@@ -125,7 +125,7 @@ TEST_CASE("send_streamed: an error event inside the stream, and a stream cut sho
     auto all = recorded(kToolStream);
     all.resize(all.size() / 2);
     h.sse = all;
-    CHECK(cc::send(h.host(), target(), kConversation, sink) == JCODE_E_PROTOCOL);
+    CHECK(cc::send(h.host(), target(), kConversation, sink) == JCODE_E_NETWORK);
     CHECK(h.error_message == "the Example stream ended before [DONE]");
   }
   SUBCASE("data that is not JSON: the decoder's reason") {

@@ -115,6 +115,9 @@ class Registry {
   std::chrono::microseconds discovery_time() const { return discovery_time_; }
 
   const PluginInfo* find(std::string_view id) const;
+  // Why `id` cannot be used: skipped (with the reason), or not installed (naming the installed
+  // ones and the package that provides it). JCODE_E_NOT_FOUND.
+  Error not_found(std::string_view id) const;
   // The plugin that declares `name` as an alias (ABI 1.1) and that alias; {nullptr, nullptr}
   // when none does. An installed plugin's id always wins over another plugin's alias.
   std::pair<const PluginInfo*, const AliasDecl*> find_alias(std::string_view name) const;

@@ -17,6 +17,11 @@ bool stderr_is_tty();
 // Both stdin and stderr are terminals and JCODE_NON_INTERACTIVE is unset or empty.
 bool interactive();
 
+// Async-signal-safe: a SIGINT handler installed by a command (one that stops at a safe point
+// instead of dying) calls this, so a prompt waiting for input ends with JCODE_E_CANCELLED
+// instead of reading on after the interrupted read.
+void request_interrupt() noexcept;
+
 struct Console {
   std::istream* in = nullptr;  // nullptr: read in_fd directly (no stdio buffering)
   int in_fd = 0;               // used when in == nullptr; echo is turned off on it for secrets

@@ -32,7 +32,8 @@ struct Wording {
 };
 
 // A non-2xx answer: 401/403 → JCODE_E_AUTH_EXPIRED (the host refreshes once and retries),
-// 429 → RATE_LIMITED, 5xx → SERVER, 404 → NOT_FOUND, 400 → INVALID_ARG, else SERVER.
+// 429 → RATE_LIMITED, 404 → NOT_FOUND, else (5xx, and a 400: the service rejected what jcode
+// sent, which is not a bad command line) SERVER.
 Failure classify_http(int32_t http_status, std::string_view body, const Wording& w);
 
 // An error event inside a 2xx stream: quota and rate codes → RATE_LIMITED, else SERVER.

@@ -81,8 +81,8 @@ struct StreamRules {
   std::function<Failure(int32_t http_status, const std::string& body)> http_failure;
   // An error event inside a 2xx stream (code may be empty).
   std::function<Failure(std::string_view code, std::string_view message)> stream_failure;
-  // The stream ended before its final event, e.g. "the OpenAI stream ended before
-  // response.completed"; JCODE_E_PROTOCOL.
+  // The stream ended before its final event (the connection was cut), e.g. "the OpenAI
+  // stream ended before response.completed"; JCODE_E_NETWORK.
   std::string unfinished;
 };
 
