@@ -80,10 +80,15 @@ class AuthTrust(JcodeTestCase):
         self.assertEqual([l for l in text.splitlines() if "trusted_external_source_paths" not in l],
                          original.splitlines())
         self.assertIn('trusted_external_source_paths = ["' + entry + '"]', text)
-        self.jcode("auth", "trust", "add", "gemini_cli", check=0)
+        g = os.path.join(self.home, "codex.json")
+        with open(g, "w") as fh:
+            fh.write("{}")
+        self.jcode("auth", "trust", "add", "openai_codex_auth_json", g, check=0)
         with open(self.jcode_path("config.toml")) as fh:
             text = fh.read()
-        self.assertIn('trusted_external_sources = ["gemini_cli"]', text)
+        self.assertIn(entry, text)
+        self.assertIn("openai_codex_auth_json|" + os.path.realpath(g).lower(), text)
+        self.assertIn("trusted_external_sources = []", text)
         self.assertIn("# approved by hand", text)
         self.assertIn("connect_timeout_secs = 7", text)
 
@@ -91,11 +96,27 @@ class AuthTrust(JcodeTestCase):
         os.makedirs(self.jcode_path())
         with open(self.jcode_path("config.toml"), "w") as fh:
             fh.write("# top\nhttp.connect_timeout_secs = 5\n")
-        self.jcode("auth", "trust", "add", "gemini_cli", check=0)
+        f = os.path.join(self.home, "creds.json")
+        with open(f, "w") as fh:
+            fh.write("{}")
+        self.jcode("auth", "trust", "add", "claude_code_credentials", f, check=0)
         with open(self.jcode_path("config.toml")) as fh:
             text = fh.read()
         self.assertTrue(text.startswith("# top\nhttp.connect_timeout_secs = 5\n"), text)
-        self.assertIn("[auth]\ntrusted_external_sources = [\"gemini_cli\"]", text)
+        self.assertIn("[auth]\ntrusted_external_source_paths = [\"claude_code_credentials|", text)
+
+    def test_trusting_a_source_no_provider_reads_is_refused(self):
+        f = os.path.join(self.home, "creds.json")
+        with open(f, "w") as fh:
+            fh.write("{}")
+        for args in (["nosuch_source", f], ["nosuch_source"], ["claude_code_credentials"]):
+            r = self.jcode("auth", "trust", "add", *args)
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn("no installed provider reads a source", r.stderr)
+            self.assertIn("Nothing was changed", r.stderr)
+        r = self.jcode("auth", "trust", "add", "nosuch_source", f)
+        self.assertIn("claude_code_credentials", r.stderr)  # the ids that do exist
+        self.assertFalse(os.path.exists(self.jcode_path("config.toml")))
 
     def test_symlink_is_refused(self):
         real = os.path.join(self.tmp, "real.json")

@@ -43,6 +43,13 @@ class Azure(JcodeTestCase):
         s.close()
         return f"http://127.0.0.1:{port}"
 
+    def test_an_entra_switch_that_is_neither_yes_nor_no_is_named(self):
+        self.assertEqual(self.login_key().returncode, 0)
+        r = self.jcode("--provider", "azure", "run", "hi", env=self.env(AZURE_OPENAI_USE_ENTRA="maybe"))
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("AZURE_OPENAI_USE_ENTRA is 'maybe', which is neither yes nor no", r.stderr)
+        self.assertEqual(self.wire(CHAT), [])
+
     def test_key_login_writes_private_env_file_and_run_sends_api_key(self):
         p = self.login_key()
         self.assertEqual(p.returncode, 0, p.stderr)

@@ -172,6 +172,13 @@ class InputValidation(JcodeTestCase):
             self.assertNotIn("\x1b", r.stderr)
         self.assertFalse(os.path.exists(os.path.join(self.home, ".config", "jcode", "anthropic.env")))
 
+    def test_a_malformed_key_in_the_environment_is_named_once_with_the_reason(self):
+        r = self.jcode("--provider", "anthropic-api", "run", "hi", env=self.env(ANTHROPIC_API_KEY="sk-ant-a b"))
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertIn("spaces or control characters", r.stderr)
+        self.assertEqual(r.stderr.count("$ANTHROPIC_API_KEY"), 1, r.stderr)
+        self.assertNotIn("sk-ant-a b", r.stderr)
+
     def test_unknown_command_names_it_and_suggests_the_closest(self):
         r = self.jcode("runn", "hi")
         self.assertEqual(r.returncode, 2)

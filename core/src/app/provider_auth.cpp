@@ -15,6 +15,10 @@
 #include <jcode/log/log.hpp>
 #include <jcode/endpoints/endpoints.hpp>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 namespace jcode::app {
 
 ProviderAuth::ProviderAuth(Context& ctx, plugins::Plugin& plugin) : ctx_(ctx), plugin_(plugin) {}
@@ -284,8 +288,17 @@ Result<auth::Discovered> ProviderAuth::acquire(bool explicit_provider, bool allo
   auto r = discover(explicit_provider, allow_prompt);
   if (!r) return r.error();
   if (r->found) return *r->found;
+  // Each place once (an env var and an env file may name the same variable), and why a source
+  // that held something was not used: that is the fix the user needs.
   std::string looked;
-  for (const auto& t : r->trace) looked += (looked.empty() ? "" : ", ") + t.where;
+  std::vector<std::string> seen;
+  for (const auto& t : r->trace) {
+    if (std::find(seen.begin(), seen.end(), t.where) != seen.end()) continue;
+    seen.push_back(t.where);
+    std::string item = t.where;
+    if (t.state != auth::SourceState::absent && !t.detail.empty()) item += ": " + t.detail;
+    looked += (looked.empty() ? "" : "; ") + item;
+  }
   return Error{JCODE_E_AUTH_REQUIRED, "no " + info().display_name + " credentials found" +
                                           (looked.empty() ? std::string() : " (looked at " + looked + ")") +
                                           "; run `jcode login --provider " + info().id + "`"};

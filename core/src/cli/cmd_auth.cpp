@@ -9,9 +9,38 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <iostream>
+#include <string>
+#include <vector>
 
 namespace jcode::cli {
+namespace {
+
+// `auth trust add` records consent for a source some installed provider declares: another
+// tool's file (with a path) or another tool's command (without). Anything else would be a
+// record nothing ever reads; say which ids exist instead.
+Status check_trustable(app::Context& ctx, const std::string& source_id, bool with_path) {
+  auto reg = ctx.registry();
+  if (!reg) return reg.error();
+  const auto wanted = with_path ? model::SourceKind::external_file : model::SourceKind::command;
+  std::vector<std::string> ids;
+  for (const auto& p : (*reg)->plugins())
+    for (const auto& s : p->info().sources) {
+      if (s.kind != wanted) continue;
+      if (s.id == source_id) return {};
+      if (std::find(ids.begin(), ids.end(), s.id) == ids.end()) ids.push_back(s.id);
+    }
+  std::string list;
+  for (const auto& id : ids) list += (list.empty() ? "" : ", ") + id;
+  return Error{JCODE_E_INVALID_ARG,
+               "no installed provider reads a source '" + source_id + "'" +
+                   (with_path ? " from a file" : " from a command") + "; " +
+                   (list.empty() ? std::string("none is declared") : "known ids: " + list) +
+                   " (`jcode plugins info <provider>` lists each provider's sources). Nothing was changed"};
+}
+
+}  // namespace
 
 int cmd_auth_trust(app::Context& ctx, const TrustOptions& opt) {
   auto cfg_path = config::Config::default_path(ctx.env());
@@ -38,6 +67,8 @@ int cmd_auth_trust(app::Context& ctx, const TrustOptions& opt) {
   }
   if (opt.source_id.empty())
     return fail(Error{JCODE_E_INVALID_ARG, "jcode auth trust " + opt.action + " needs <source-id> <path>"});
+  if (opt.action == "add")
+    if (auto st = check_trustable(ctx, opt.source_id, !opt.path.empty()); !st) return fail(st.error());
   if (opt.action == "add" && opt.path.empty()) {
     // A source without a file (another tool's command, e.g. `gh auth token`): trusted by id.
     if (auto st = consent.trust_command(opt.source_id); !st) return fail(st.error());

@@ -46,6 +46,7 @@ class Azure : public plugin::Instance {
   jcode_status parse(const jcode_source_decl& source, std::string_view content, const jcode_credential_sink* out) {
     if (content.empty()) return JCODE_E_DECLINE;
     Settings s = settings();
+    if (!s.error.empty()) return host().error(JCODE_E_INVALID_ARG, s.error);
     if (s.use_entra.value_or(false)) return JCODE_E_DECLINE;  // Entra mode: a leftover key is not used
     plugin::Credential c;
     c.kind = JCODE_CRED_API_KEY;
@@ -57,6 +58,7 @@ class Azure : public plugin::Instance {
 
   jcode_status resolve(const jcode_source_decl&, const jcode_credential_sink* out) {
     Settings s = settings();
+    if (!s.error.empty()) return host().error(JCODE_E_INVALID_ARG, s.error);
     // Probing identity endpoints only makes sense once Azure is configured, and never in key mode.
     if (s.endpoint.empty() || (s.use_entra && !*s.use_entra)) return JCODE_E_DECLINE;
     const int64_t now = host().now_ms();
@@ -173,6 +175,7 @@ class Azure : public plugin::Instance {
   // ---- transport ----
   jcode_status send(const jcode_chat_request& req, const jcode_credential* cred, const jcode_event_sink& events) {
     Settings s = settings();
+    if (!s.error.empty()) return host().error(JCODE_E_INVALID_ARG, s.error);
     if (cred == nullptr || cred->access_token.len == 0)
       return host().error(JCODE_E_AUTH_REQUIRED, "no Azure OpenAI credentials; run `jcode login --provider azure`");
     if (s.endpoint.empty())

@@ -142,7 +142,12 @@ Settings resolve_settings(const EnvLookup& env, std::string_view file) {
   s.endpoint = pick(kEndpointKey, &s.endpoint_setting);
   s.model = pick(kModelKey, nullptr);
   std::string entra = pick(kUseEntraKey, nullptr);
-  if (!entra.empty()) s.use_entra = parse_bool(entra);
+  if (!entra.empty()) {
+    s.use_entra = parse_bool(entra);
+    if (!s.use_entra)
+      s.error = std::string(kUseEntraKey) + " is '" + entra +
+                "', which is neither yes nor no: set 1 (Entra ID) or 0 (API key), or unset it";
+  }
   s.api_key = pick(kApiKeyKey, nullptr);
   return s;
 }

@@ -45,6 +45,7 @@ struct Settings {
   std::string model;
   std::optional<bool> use_entra;
   std::string api_key;
+  std::string error;  // a setting that cannot be understood (AZURE_OPENAI_USE_ENTRA=maybe): say so
 };
 
 using EnvLookup = std::function<std::optional<std::string>(std::string_view)>;

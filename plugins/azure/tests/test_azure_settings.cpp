@@ -75,5 +75,10 @@ TEST_CASE("settings: environment first, then the file; booleans") {
   CHECK(parse_bool(" True ") == std::optional<bool>(true));
   CHECK_FALSE(parse_bool("maybe").has_value());
   CHECK_FALSE(resolve_settings(lookup, "").use_entra.has_value());
+  CHECK(resolve_settings(lookup, "").error.empty());
+  Settings bad = resolve_settings(lookup, "AZURE_OPENAI_USE_ENTRA=maybe\n");
+  CHECK_FALSE(bad.use_entra.has_value());
+  CHECK(bad.error == "AZURE_OPENAI_USE_ENTRA is 'maybe', which is neither yes nor no: set 1 (Entra ID) or 0 (API "
+                     "key), or unset it");
 }
 
