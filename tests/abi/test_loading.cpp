@@ -275,8 +275,7 @@ TEST_CASE("first match per id wins; duplicates are warned about") {
   REQUIRE(skipped(reg, "fixture"));
   CHECK(skipped(reg, "fixture")->path == second / "jcode-provider-fixture.so");
   CHECK(skipped(reg, "fixture")->reason.find("duplicate id 'fixture'") != std::string::npos);
-  REQUIRE(reg.warnings().size() == 1);
-  CHECK(reg.warnings()[0].find("duplicate") != std::string::npos);
+  CHECK(reg.warnings().empty());  // a shadowed copy is normal: listed as skipped, not warned about
 }
 
 TEST_CASE("a refused file does not hide a good one with the same id later in the path") {

@@ -57,6 +57,17 @@ class CorruptOwnFileIsNeverOverwritten(JcodeTestCase):
         self.assertEqual(self.read_json(self.jcode_path("auth.json")), bad, "the account is kept")
         self.assertEqual(self.count("POST " + TOKEN)[0], 0, "no code was redeemed")
 
+    def test_the_message_says_what_the_file_is_and_a_fix_that_works(self):
+        os.makedirs(self.jcode_path(), mode=0o700)
+        with open(self.jcode_path("openai-auth.json"), "w") as f:
+            f.write("[1, 2]\n")
+        os.chmod(self.jcode_path("openai-auth.json"), 0o600)
+        r = self.jcode("--provider", "openai", "run", "hi")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("is a JSON array, not an object", r.stderr)
+        self.assertNotIn("logout", r.stderr)  # logout stumbles on the same file
+        self.assertIn("move it aside", r.stderr)
+
 
 class OwnFilesAreCheckedLikeSsh(JcodeTestCase):
     def test_symlinked_own_file_is_refused_and_its_target_untouched(self):

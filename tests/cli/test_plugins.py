@@ -45,6 +45,21 @@ class PluginsList(JcodeTestCase):
         self.assertIn("jcode-provider-junk.so", text)
         self.jcode("plugins", "info", "claude", env=self.env(JCODE_PLUGIN_PATH=d), check=0)
 
+    def test_a_shadowed_copy_is_listed_but_not_warned_about_on_every_command(self):
+        d = os.path.join(self.tmp, "user-plugins")
+        os.makedirs(d)
+        os.chmod(d, 0o755)
+        shutil.copy(os.path.join(PLUGIN_DIR, "jcode-provider-fireworks.so"), d)
+        env = self.env(JCODE_PLUGIN_PATH=d + ":" + PLUGIN_DIR)
+        r = self.jcode("auth", "status", env=env, check=0)
+        self.assertNotIn("duplicate", r.stderr)
+        out = json.loads(self.jcode("--json", "plugins", "list", env=env, check=0).stdout)
+        fw = next(x for x in out["plugins"] if x["id"] == "fireworks")
+        self.assertEqual(os.path.dirname(fw["path"]), d)
+        self.assertTrue(any("duplicate id 'fireworks'" in x["reason"] for x in out["skipped"]), out["skipped"])
+        r = self.jcode("-v", "auth", "status", env=env, check=0)
+        self.assertIn("duplicate id 'fireworks'", r.stderr)
+
     def test_info_shows_effective_endpoints(self):
         p = self.jcode("--json", "plugins", "info", "claude",
                        env=self.env(JCODE_ENDPOINT_CLAUDE_TOKEN="http://127.0.0.1:1/token"), check=0)

@@ -41,6 +41,7 @@ Result<plugins::Registry*> Context::registry() {
   for (const auto& w : plan.warnings) log::warn(w);
   reg->discover(plan.dirs, filter);
   for (const auto& w : reg->warnings()) log::warn(w);
+  for (const auto& s : reg->skipped()) log::info(s.path.string() + ": not loaded: " + s.reason);  // -v
   registry_ = std::move(reg);
   return registry_.get();
 }

@@ -167,9 +167,10 @@ void Registry::discover(const std::vector<SearchDir>& dirs, const PluginFilter& 
         continue;
       }
       if (const PluginInfo* first = find(id)) {
+        // Normal (a user-dir provider overriding a packaged one): a skip `plugins list` shows,
+        // not a warning on every command.
         std::string why = "duplicate id '" + id + "': already loaded from " + first->path.string() +
                           " (the first match wins)";
-        warnings_.push_back(file.string() + ": " + why);
         skip(dir, file, id, std::move(why));
         continue;
       }

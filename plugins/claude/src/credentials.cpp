@@ -1,6 +1,7 @@
 #include "credentials.hpp"
 
 #include <jcode/support/shared_auth_files.hpp>
+#include <jcode/support/json_file.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -48,8 +49,8 @@ OAuthTokens from_account(const json& a) {
 }  // namespace
 
 ParseResult parse_jcode_auth(std::string_view text) {
-  json doc = json::parse(text, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) return {std::nullopt, "not a JSON object"};
+  json doc;
+  if (std::string why = support::parse_json_object(text, doc); !why.empty()) return {std::nullopt, "the file " + why};
   if (auto acc = doc.find("anthropic_accounts"); acc != doc.end()) {
     if (!acc->is_array()) return {std::nullopt, "\"anthropic_accounts\" is not an array"};
     if (acc->empty()) return {};
@@ -71,8 +72,8 @@ ParseResult parse_jcode_auth(std::string_view text) {
 }
 
 ParseResult parse_claude_code(std::string_view text) {
-  json doc = json::parse(text, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) return {std::nullopt, "not a JSON object"};
+  json doc;
+  if (std::string why = support::parse_json_object(text, doc); !why.empty()) return {std::nullopt, "the file " + why};
   const json* o = &doc;
   if (auto it = doc.find("claudeAiOauth"); it != doc.end()) {
     if (!it->is_object()) return {std::nullopt, "\"claudeAiOauth\" is not an object"};
@@ -91,9 +92,8 @@ ParseResult parse_claude_code(std::string_view text) {
 SerializeResult serialize_jcode_auth(std::string_view current, const OAuthTokens* tokens) {
   json doc = json::object();
   if (!current.empty()) {
-    doc = json::parse(current, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object())
-      return {{}, "the existing file is not valid JSON; fix or move it, then log in again"};
+    if (std::string why = support::parse_json_object(current, doc); !why.empty())
+      return {{}, "the existing file " + why + "; fix or move it, then log in again"};
   }
   json accounts = json::array();
   if (auto it = doc.find("anthropic_accounts"); it != doc.end() && it->is_array()) accounts = *it;

@@ -2,6 +2,8 @@
 
 #include "jwt.hpp"
 
+#include <jcode/support/json_file.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
@@ -67,9 +69,10 @@ void complete_from_jwts(Tokens& t) {
 }
 
 ParseResult parse_jcode_auth(std::string_view text) {
-  json doc = json::parse(text, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object())
-    return {std::nullopt, "openai-auth.json is not a JSON object; run `jcode logout --provider openai` and log in again"};
+  json doc;
+  // No advice here: the host adds the one that works (repair or move aside, then log in);
+  // `jcode logout` would stumble on the same file.
+  if (std::string why = support::parse_json_object(text, doc); !why.empty()) return {std::nullopt, "openai-auth.json " + why};
   if (auto it = doc.find("openai_accounts"); it != doc.end()) {
     if (!it->is_array())
       return {std::nullopt, "openai-auth.json: \"openai_accounts\" is not a list; run `jcode login --provider openai` "
@@ -96,9 +99,8 @@ ParseResult parse_jcode_auth(std::string_view text) {
 SerializeResult serialize_jcode_auth(std::string_view current, const Tokens* t) {
   json doc = json::object();
   if (!current.empty()) {
-    doc = json::parse(current, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object())
-      return {{}, "openai-auth.json is not a JSON object; move it away and log in again"};
+    if (std::string why = support::parse_json_object(current, doc); !why.empty())
+      return {{}, "openai-auth.json " + why + "; repair it, or move it aside and log in again"};
   }
   if (!doc.contains("openai_accounts")) {
     // Migrate a flat legacy record into the accounts list.

@@ -1,3 +1,4 @@
+#include <jcode/support/json_file.hpp>
 #include <jcode/support/openai_error.hpp>
 
 #include <doctest/doctest.h>
@@ -23,4 +24,14 @@ TEST_CASE("OpenAI-style error bodies become one readable line") {
   CHECK(parse_api_error("<html>Bad gateway</html>\n").message == "<html>Bad gateway</html>");
   CHECK(parse_api_error("").message == "(empty body)");
   CHECK(parse_api_error(std::string(1000, 'x')).message.size() == 300);
+}
+
+TEST_CASE("parse_json_object: what a file that should hold an object is instead") {
+  nlohmann::json doc;
+  CHECK(jcode::support::parse_json_object(R"({"a":1})", doc).empty());
+  CHECK(doc["a"] == 1);
+  CHECK(jcode::support::parse_json_object("[1,2]", doc) == "is a JSON array, not an object");
+  CHECK(jcode::support::parse_json_object("\"x\"", doc) == "is a JSON string, not an object");
+  CHECK(jcode::support::parse_json_object("  \n", doc) == "is empty");
+  CHECK(jcode::support::parse_json_object("{\"a\": tru", doc).rfind("is not valid JSON (syntax error at byte ", 0) == 0);
 }

@@ -1,0 +1,22 @@
+#include <jcode/support/json_file.hpp>
+
+namespace jcode::support {
+
+std::string parse_json_object(std::string_view text, nlohmann::json& doc) {
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return "is empty";
+  try {
+    doc = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    // The byte offset helps find the damage; the parser's own text can quote the content.
+    return "is not valid JSON (syntax error at byte " + std::to_string(e.byte) + ")";
+  }
+  if (doc.is_object()) return {};
+  const char* what = doc.is_array()     ? "array"
+                     : doc.is_string()  ? "string"
+                     : doc.is_number()  ? "number"
+                     : doc.is_boolean() ? "boolean"
+                                        : "null";
+  return std::string("is a JSON ") + what + ", not an object";
+}
+
+}  // namespace jcode::support
