@@ -43,6 +43,16 @@ class Azure(JcodeTestCase):
         s.close()
         return f"http://127.0.0.1:{port}"
 
+    def test_a_key_with_an_escape_or_a_space_is_refused_and_nothing_saved(self):
+        for key in ("emulator-azure\x1b[31mkey", "emulator azure key"):
+            r = self.jcode("login", "--provider", "azure", "--endpoint", "https://myres.openai.azure.com",
+                           "--deployment", "gpt-4o", "--auth", "api-key", "--api-key-stdin", input=key + "\n")
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn("Nothing was saved", r.stderr)
+            self.assertNotIn(key, r.stderr)
+            self.assertNotIn("\x1b", r.stderr)
+        self.assertFalse(os.path.exists(self.env_file()))
+
     def test_an_entra_switch_that_is_neither_yes_nor_no_is_named(self):
         self.assertEqual(self.login_key().returncode, 0)
         r = self.jcode("--provider", "azure", "run", "hi", env=self.env(AZURE_OPENAI_USE_ENTRA="maybe"))

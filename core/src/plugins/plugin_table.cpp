@@ -3,6 +3,8 @@
 #include "plugins/convert.hpp"
 #include "plugins/loaded_library.hpp"
 
+#include <jcode/endpoints/endpoints.hpp>
+
 #include <cstring>
 
 namespace jcode::plugins::detail {
@@ -17,17 +19,6 @@ bool id_chars(const char* s, bool allow_dash, bool allow_underscore) {
     if (!ok) return false;
   }
   return true;
-}
-
-// Plain http is allowed to this machine and to the cloud instance-metadata address (which
-// only speaks http, e.g. Azure's managed identity endpoint).
-bool is_local_http(std::string_view url) {
-  for (std::string_view host : {"http://127.0.0.1", "http://localhost", "http://[::1]", "http://169.254.169.254"}) {
-    if (url.substr(0, host.size()) == host &&
-        (url.size() == host.size() || url[host.size()] == ':' || url[host.size()] == '/'))
-      return true;
-  }
-  return false;
 }
 
 // The size of each struct as ABI 1.0 defined it (frozen): a plugin's struct must hold at
@@ -90,10 +81,10 @@ std::optional<std::string> read_plugin_table(const jcode_plugin_api* api, const 
       const jcode_endpoint_decl* e = api->endpoints[i];
       if (!whole(e) || !id_chars(e->name, false, true))
         return "endpoint #" + std::to_string(i) + " has no valid name ([a-z0-9_]+)";
-      std::string_view url = e->default_url ? e->default_url : "";
-      if (url.substr(0, 8) != "https://" && !is_local_http(url))
-        return "endpoint '" + std::string(e->name) +
-               "' has a default_url that is not https:// (or http:// to loopback or the instance-metadata address)";
+      // The same rule as every override of it (https://, or plain http only to this machine or
+      // the instance-metadata address), so a default that could never be used is refused here.
+      if (auto st = endpoints::validate_url(e->default_url ? e->default_url : "", "default_url"); !st)
+        return "endpoint '" + std::string(e->name) + "': " + st.error().message;
       for (const auto& prev : info.endpoints)
         if (prev.name == e->name) return "endpoint '" + prev.name + "' is declared twice";
       info.endpoints.push_back(EndpointDecl{e->name, e->default_url, str_of(e->description)});

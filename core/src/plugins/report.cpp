@@ -60,8 +60,6 @@ const char* redirect_name(model::RedirectKind k) {
 
 const PluginInfo* find_loaded(const Registry& r, std::string_view id) { return r.find(id); }
 
-Error not_found(const Registry& r, std::string_view id) { return r.not_found(id); }
-
 }  // namespace
 
 std::string roles_text(uint32_t roles) {
@@ -128,7 +126,7 @@ std::string list_text(const Registry& registry, const ListOptions& options) {
 
 Result<json> info_json(const Registry& registry, std::string_view id) {
   const PluginInfo* i = find_loaded(registry, id);
-  if (!i) return not_found(registry, id);
+  if (!i) return registry.not_found(id);
   json j{{"id", i->id}, {"name", i->display_name}, {"version", i->version}, {"description", i->description},
          {"path", i->path.string()}, {"origin", i->origin}, {"abi", abi_text(*i)}, {"roles", roles_json(i->roles)},
          {"thread_safe", i->thread_safe()}};

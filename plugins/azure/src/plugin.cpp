@@ -7,6 +7,7 @@
 #include "settings.hpp"
 
 #include <jcode/plugin.hpp>
+#include <jcode/support/api_key.hpp>
 #include <jcode/support/chat_send.hpp>
 #include <jcode/support/openai_error.hpp>
 
@@ -159,8 +160,11 @@ class Azure : public plugin::Instance {
       }
       key = std::string(trim_view(key));
       host().add_secret(key);
-      if (key.empty() || key.find_first_of("\r\n") != std::string::npos)
+      if (key.empty())
         return host().error(JCODE_E_INVALID_ARG, "the Azure OpenAI API key is empty (pipe it into --api-key-stdin)");
+      if (const char* why = support::api_key_problem(key))
+        return host().error(JCODE_E_INVALID_ARG, std::string("the Azure OpenAI API key contains ") + why +
+                                                     "; paste the key alone. Nothing was saved");
       content = env_file_set(content, kApiKeyKey, key);
     }
     if (jcode_status st = host().store_write(kEnvSourceId, content); st != JCODE_OK) return st;  // the host said why

@@ -56,11 +56,7 @@ std::string tail_utf8(std::string_view s, size_t budget) {
 
 }  // namespace
 
-bool cli_transport_enabled(const EnvLookup& env) {
-  // Exactly "1", as the CLI's provider selection reads it (it then skips credential lookup).
-  auto v = env("JCODE_USE_CLAUDE_CLI");
-  return v && *v == "1";
-}
+bool cli_session_requested(std::string_view value) { return value == "1"; }
 
 CliSettings cli_settings(const EnvLookup& env, std::string_view request_model) {
   CliSettings s;

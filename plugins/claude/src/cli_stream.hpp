@@ -28,8 +28,9 @@ inline constexpr const char* kCliDeprecation =
 
 using EnvLookup = std::function<std::optional<std::string>(std::string_view)>;
 
-// JCODE_USE_CLAUDE_CLI=1 (exactly; the spec's value).
-bool cli_transport_enabled(const EnvLookup& env);
+// The value of JCODE_USE_CLAUDE_CLI (the claude_cli_session source) asks for the CLI: "1"
+// exactly, the spec's value.
+bool cli_session_requested(std::string_view value);
 
 struct CliSettings {
   std::string path = "claude";                        // JCODE_CLAUDE_CLI_PATH

@@ -19,8 +19,6 @@ EnvLookup env_of(const plugin::Host& host) {
 
 }  // namespace
 
-bool CliTransport::enabled(const plugin::Host& host) { return cli_transport_enabled(env_of(host)); }
-
 jcode_status CliTransport::send(const plugin::Host& host, const jcode_chat_request& req,
                                 const jcode_event_sink& events) {
   if (!warned_.exchange(true)) host.log(JCODE_LOG_WARN, kCliDeprecation);

@@ -11,9 +11,6 @@ namespace jcode::claude {
 
 class CliTransport {
  public:
-  // True when the host environment selects this transport.
-  static bool enabled(const plugin::Host& host);
-
   // One turn. Warns once per process that the transport is deprecated.
   jcode_status send(const plugin::Host& host, const jcode_chat_request& req, const jcode_event_sink& events);
 

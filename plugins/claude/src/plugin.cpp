@@ -40,8 +40,7 @@ class Claude : public plugin::Instance {
                      const jcode_credential_sink* out) {
     if (source.kind == JCODE_SOURCE_ENV_VAR) {
       // JCODE_USE_CLAUDE_CLI=1: the deprecated Claude CLI answers with its own login.
-      if (!cli_transport_enabled([content](std::string_view) { return std::optional<std::string>(content); }))
-        return JCODE_E_DECLINE;
+      if (!cli_session_requested(content)) return JCODE_E_DECLINE;
       plugin::Credential c;
       c.kind = JCODE_CRED_SESSION;
       return c.put(out);

@@ -133,10 +133,10 @@ TEST_CASE("settings: defaults, variables, request model first, unusable values n
   bad = cli_settings(env_from({{"JCODE_CLAUDE_CLI_PERMISSION_MODE", "a b"}}), "");
   CHECK(has(bad.error, "JCODE_CLAUDE_CLI_PERMISSION_MODE"));
 
-  CHECK(cli_transport_enabled(env_from({{"JCODE_USE_CLAUDE_CLI", "1"}})));
-  CHECK_FALSE(cli_transport_enabled(env_from({{"JCODE_USE_CLAUDE_CLI", "true"}})));
-  CHECK_FALSE(cli_transport_enabled(env_from({{"JCODE_USE_CLAUDE_CLI", "0"}})));
-  CHECK_FALSE(cli_transport_enabled(env_from({})));
+  CHECK(cli_session_requested("1"));
+  CHECK_FALSE(cli_session_requested("true"));
+  CHECK_FALSE(cli_session_requested("0"));
+  CHECK_FALSE(cli_session_requested(""));
 }
 
 TEST_CASE("stdin: one stream-json user line with the system text and the last user message") {
@@ -262,7 +262,6 @@ TEST_CASE("spawn glue: argv and stdin, no credential needed, warning once, failu
   FakeHost fh;
   fh.env = {{"JCODE_USE_CLAUDE_CLI", "1"}, {"JCODE_CLAUDE_CLI_PATH", "/opt/fake-claude"}};
   fh.child_stdout = partial_run();
-  CHECK(CliTransport::enabled(fh.host()));
   CliTransport t;
   Events ev;
   jcode_event_sink sink = ev.sink();

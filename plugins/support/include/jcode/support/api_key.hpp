@@ -10,6 +10,10 @@
 
 namespace jcode::support {
 
+// What is wrong with a trimmed key, or nullptr: "a space", "a control character" (a paste
+// accident: two keys, a terminal escape).
+const char* api_key_problem(std::string_view key) noexcept;
+
 // Puts the key in `content` as a JCODE_CRED_API_KEY credential; JCODE_E_DECLINE when empty,
 // JCODE_E_PROTOCOL naming the source (and `variable`) when malformed.
 jcode_status parse_api_key(const plugin::Host& host, const jcode_source_decl& source, std::string_view content,
