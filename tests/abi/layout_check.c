@@ -203,6 +203,15 @@ LOCK(offsetof(jcode_alias_decl, env_value) == 24);
 LOCK(offsetof(jcode_alias_decl, replacement) == 32);
 LOCK(END_OF(jcode_alias_decl, flags) == 44);
 #endif
+#if JCODE_ABI_MINOR >= 2
+/* ABI 1.2: the settings array after the 1.1 table; the setting declaration itself. */
+LOCK(offsetof(jcode_plugin_api, config_keys) == 120);
+LOCK(END_OF(jcode_plugin_api, config_keys) == 128);
+LOCK(offsetof(jcode_config_decl, key) == 8);
+LOCK(offsetof(jcode_config_decl, type) == 16);
+LOCK(offsetof(jcode_config_decl, help) == 24);
+LOCK(END_OF(jcode_config_decl, help) == 32);
+#endif
 
 /* Frozen for every major: struct_size and abi_major come first. */
 LOCK(offsetof(jcode_init_in, struct_size) == 0);

@@ -21,8 +21,8 @@ std::vector<Event> send(Plugin& p) {
 
 }  // namespace
 
-TEST_CASE("a plugin built against each frozen header (1.0, 1.1) loads and round-trips") {
-  const std::pair<const char*, uint32_t> frozen[] = {{"frozen10", 0}, {"frozen11", 1}};
+TEST_CASE("a plugin built against each frozen header (1.0, 1.1, 1.2) loads and round-trips") {
+  const std::pair<const char*, uint32_t> frozen[] = {{"frozen10", 0}, {"frozen11", 1}, {"frozen12", 2}};
   for (const auto& [id, minor] : frozen) {
     CAPTURE(id);
     TempDir tmp;
@@ -48,7 +48,7 @@ TEST_CASE("a plugin built against each frozen header (1.0, 1.1) loads and round-
 TEST_CASE("negotiation: the plugin answers min(its minor, the host's newest)") {
   TempDir tmp;
   auto dir = tmp.dir("plugins");
-  install(dir, "future");  // implements minor 2, newer than any host here
+  install(dir, "future");  // implements minor 3, newer than any host here
   FakeHost host;
   host.endpoints["future.api"] = "https://api.test";
 

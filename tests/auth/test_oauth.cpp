@@ -172,6 +172,9 @@ TEST_CASE("oauth: OpenAI's fixed port busy switches to paste within 1 s; the pas
   ::close(fds[1]);
   REQUIRE_MESSAGE(tokens.ok(), tokens.error().message);
   CHECK(h.io.all_notes().find("full callback URL") != std::string::npos);
+  // The prompt never offered what it refuses.
+  CHECK(h.io.all_notes().find("Paste the callback URL here") != std::string::npos);
+  CHECK(h.io.all_notes().find("(or code)") == std::string::npos);
   CHECK(h.emu.count(kOpenAIToken) == 1);
   auto j = nlohmann::json::parse(*tokens);
   CHECK(j.contains("id_token"));

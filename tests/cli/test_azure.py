@@ -92,6 +92,21 @@ class Azure(JcodeTestCase):
         self.assertIn("contradict", r.stderr)
         self.assertEqual(self.read_env_file(), before)
 
+    def test_switching_to_entra_with_only_auth_keeps_the_saved_endpoint_and_deployment(self):
+        self.assertEqual(self.login_key().returncode, 0)
+        r = self.jcode("login", "--provider", "azure", "--auth", "entra")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.read_env_file(), {
+            "AZURE_OPENAI_ENDPOINT": "https://myres.openai.azure.com/openai/v1",
+            "AZURE_OPENAI_MODEL": "gpt-4o",
+            "AZURE_OPENAI_USE_ENTRA": "1",
+        })
+        # With nothing saved, the endpoint is still required.
+        os.remove(self.env_file())
+        r = self.jcode("login", "--provider", "azure", "--auth", "entra")
+        self.assertEqual(r.returncode, 6, r.stderr)  # no terminal to ask on
+        self.assertIn("--endpoint", r.stderr)
+
     def test_entra_environment_credentials(self):
         self.write_env_file("AZURE_OPENAI_ENDPOINT=https://myres.openai.azure.com\nAZURE_OPENAI_MODEL=gpt-4o\n"
                             "AZURE_OPENAI_USE_ENTRA=1\n")
@@ -114,6 +129,20 @@ class Azure(JcodeTestCase):
         probe = next(s for s in rep["steps"] if s["name"] == "credential_probe")
         self.assertIn("via environment", probe["detail"])
         self.assertTrue(rep["success"], rep)
+
+    def test_a_wrong_client_secret_is_reported_with_aadsts_and_no_other_identity_is_used(self):
+        self.write_env_file("AZURE_OPENAI_ENDPOINT=https://myres.openai.azure.com\nAZURE_OPENAI_MODEL=gpt-4o\n"
+                            "AZURE_OPENAI_USE_ENTRA=1\n")
+        env = self.env(AZURE_TENANT_ID="contoso-tenant", AZURE_CLIENT_ID=ENTRA_APP,
+                       AZURE_CLIENT_SECRET="wrong-entra-secret")
+        r = self.jcode("--provider", "azure", "run", "hi", env=env)
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertIn("AADSTS7000215", r.stderr)
+        self.assertIn("did not try other identities", r.stderr)
+        self.assertNotIn("wrong-entra-secret", r.stdout + r.stderr)
+        # No fallback to the instance metadata service, no request to the resource.
+        self.assertEqual(self.wire("/169.254.169.254/metadata/identity/oauth2/token", method="GET"), [])
+        self.assertEqual(self.wire(CHAT), [])
 
     def entra_token(self):
         data = urllib.parse.urlencode({"grant_type": "client_credentials", "client_id": ENTRA_APP,

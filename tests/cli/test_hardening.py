@@ -68,6 +68,22 @@ class CorruptOwnFileIsNeverOverwritten(JcodeTestCase):
         self.assertNotIn("logout", r.stderr)  # logout stumbles on the same file
         self.assertIn("move it aside", r.stderr)
 
+    def test_auth_status_shows_the_corrupt_file_as_a_malformed_source(self):
+        os.makedirs(self.jcode_path(), mode=0o700)
+        with open(self.jcode_path("openai-auth.json"), "w") as f:
+            f.write("[1, 2]\n")
+        os.chmod(self.jcode_path("openai-auth.json"), 0o600)
+        r = self.jcode("--json", "auth", "status", check=0)
+        row = next(x for x in json.loads(r.stdout) if x["id"] == "openai")
+        self.assertEqual(row["status"], "malformed", row)
+        bad = [s for s in row["sources"] if s["state"] == "malformed"]
+        self.assertEqual(len(bad), 1, row)
+        self.assertTrue(bad[0]["where"].endswith("openai-auth.json"), bad)
+        self.assertIn("JSON array", bad[0]["detail"])
+        self.assertIn("move aside", row["action"])
+        with open(self.jcode_path("openai-auth.json")) as f:
+            self.assertEqual(f.read(), "[1, 2]\n")
+
 
 class OwnFilesAreCheckedLikeSsh(JcodeTestCase):
     def test_symlinked_own_file_is_refused_and_its_target_untouched(self):
@@ -90,6 +106,28 @@ class OwnFilesAreCheckedLikeSsh(JcodeTestCase):
         r = self.jcode("auth", "status")
         self.assertIn("mode 0666", r.stderr)
         self.assertPrivateFile(self.jcode_path("auth.json"))
+
+    def test_env_files_are_checked_like_every_own_credential_file(self):
+        # A world-writable key file is tightened with a warning (as auth.json is), a bad line is
+        # named without the warning redacting itself, and a symlink is refused.
+        conf = os.path.join(self.home, ".config", "jcode")
+        os.makedirs(conf)
+        env_file = os.path.join(conf, "fireworks.env")
+        with open(env_file, "w") as f:
+            f.write("garbage line\nFIREWORKS_API_KEY=sk-emulator-compat-key\n")
+        os.chmod(env_file, 0o666)
+        r = self.jcode("auth", "status", check=0)
+        self.assertIn("fireworks.env", r.stderr)
+        self.assertIn("mode 0666", r.stderr)
+        self.assertIn("ignored a line that is not an assignment NAME=value", r.stderr)
+        self.assertNotIn("[REDACTED]", r.stderr)
+        self.assertPrivateFile(env_file)
+        real = os.path.join(self.tmp, "keys.env")
+        os.rename(env_file, real)
+        os.symlink(real, env_file)
+        r = self.jcode("--provider", "fireworks", "run", "hi")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("symbolic link", r.stderr)
 
 
 class AuthTestOutput(JcodeTestCase):
@@ -143,6 +181,69 @@ class TerminalSafety(JcodeTestCase):
         self.assertNotIn("\x1b", r.stderr)
         self.assertNotIn("\x07", r.stderr)
         self.assertIn("\\x1b", r.stderr)
+
+    def queue_text_stream(self, text):
+        events = [
+            ("message_start", {"type": "message_start", "message": {
+                "id": "msg_1", "type": "message", "role": "assistant", "model": "claude-x", "content": [],
+                "usage": {"input_tokens": 1, "output_tokens": 0}}}),
+            ("content_block_start", {"type": "content_block_start", "index": 0,
+                                     "content_block": {"type": "text", "text": ""}}),
+            ("content_block_delta", {"type": "content_block_delta", "index": 0,
+                                     "delta": {"type": "text_delta", "text": text}}),
+            ("content_block_stop", {"type": "content_block_stop", "index": 0}),
+            ("message_delta", {"type": "message_delta", "delta": {"stop_reason": "end_turn"},
+                               "usage": {"output_tokens": 3}}),
+            ("message_stop", {"type": "message_stop"}),
+        ]
+        body = "".join(f"event: {e}\ndata: {json.dumps(d)}\n\n" for e, d in events)
+        self.queue("/api.anthropic.com/v1/messages",
+                   [{"status": 200, "body": body, "content_type": "text/event-stream"}])
+
+    def test_model_text_is_neutralised_on_a_terminal_and_raw_in_a_pipe(self):
+        import pty
+        import select
+        import subprocess
+        import time
+        hostile = "title\x1b]0;pwned\x07 clear\x1b[2J c1\u009b31m\tend\n"
+        env = self.env(ANTHROPIC_API_KEY="sk-ant-api03-emulator-key")
+        self.queue_text_stream(hostile)
+        master, slave = pty.openpty()
+        p = subprocess.Popen([__import__("jcode_testlib").JCODE, "--provider", "anthropic-api", "run", "hi"], env=env,
+                             stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.PIPE, cwd=self.work)
+        os.close(slave)
+        out = b""
+        deadline = time.monotonic() + 60
+        try:
+            while time.monotonic() < deadline:
+                ready, _, _ = select.select([master], [], [], 1.0)
+                if not ready:
+                    if p.poll() is not None:
+                        break
+                    continue
+                try:
+                    chunk = os.read(master, 4096)
+                except OSError:  # EIO: the child closed its end
+                    break
+                if not chunk:
+                    break
+                out += chunk
+            self.assertEqual(p.wait(timeout=60), 0, p.stderr.read())
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+            p.stderr.close()
+            os.close(master)
+        self.assertNotIn(b"\x1b", out)
+        self.assertNotIn(b"\x07", out)
+        self.assertNotIn("\u009b".encode(), out)
+        self.assertIn(b"\\x1b]0;pwned\\x07", out)
+        self.assertIn(b"\tend", out)  # tab and newline are text
+        # Not a terminal: the bytes are the model's, unchanged (for pipes, --json, files).
+        self.queue_text_stream(hostile)
+        r = self.jcode("--provider", "anthropic-api", "run", "hi", env=env, check=0)
+        self.assertEqual(r.stdout, hostile)
 
 
 class RunPromptFromStdin(JcodeTestCase):
@@ -207,6 +308,48 @@ class EndpointErrors(JcodeTestCase):
             self.assertNotEqual(r.returncode, 0)
             self.assertIn("JCODE_ENDPOINT_CLAUDE_API", r.stderr)
             self.assertNotIn("could not be resolved", r.stderr)
+            info = self.jcode("plugins", "info", "claude", env=self.env(JCODE_ENDPOINT_CLAUDE_API=value))
+            line = [l for l in info.stdout.splitlines() if l.strip().startswith("claude.api =")][0]
+            self.assertIn("unusable", line)
+            self.assertIn("JCODE_ENDPOINT_CLAUDE_API", line)
+            self.assertFalse(line.strip().startswith("claude.api = https://"), line)
+
+
+class ConfigIsCheckedNotConverted(JcodeTestCase):
+    KEY = "sk-ant-api03-emulator-key"
+
+    def write_config(self, text):
+        os.makedirs(self.jcode_path(), mode=0o700, exist_ok=True)
+        with open(self.jcode_path("config.toml"), "w") as f:
+            f.write(text)
+
+    def run_key(self, **env):
+        return self.jcode("--provider", "anthropic-api", "run", "Reply with exactly OK",
+                          env=self.env(ANTHROPIC_API_KEY=self.KEY, **env))
+
+    def test_a_setting_of_the_wrong_type_names_file_line_and_type_and_sends_nothing(self):
+        self.write_config("[plugins.anthropic-api]\nanthropic_version = 7\n")
+        r = self.run_key()
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("config.toml:2:21: [plugins.anthropic-api] anthropic_version must be a string", r.stderr)
+        self.assertEqual(self.wire("/api.anthropic.com/v1/messages"), [])
+
+    def test_a_list_setting_is_sent_joined_and_unknown_names_are_warned_about(self):
+        self.write_config('[plugins.anthropic-api]\nbetas = ["beta-a", "beta-b"]\nbeta = "x"\n'
+                          '[endpoints]\n"anthropic-api.apii" = "https://x.example"\n')
+        r = self.run_key(JCODE_ENDPOINT_ANTHROPIC_API_BOGUS="https://y.example")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        reqs = self.wire("/api.anthropic.com/v1/messages")
+        self.assertEqual(len(reqs), 1)
+        self.assertEqual(reqs[0]["headers"]["anthropic-beta"], "beta-a,beta-b")
+        self.assertIn("[plugins.anthropic-api] beta is not a setting of anthropic-api", r.stderr)
+        self.assertIn("did you mean betas?", r.stderr)
+        self.assertIn('[endpoints] "anthropic-api.apii" names no endpoint of anthropic-api', r.stderr)
+        self.assertIn('did you mean "anthropic-api.api"?', r.stderr)
+        self.assertIn("JCODE_ENDPOINT_ANTHROPIC_API_BOGUS names no endpoint of anthropic-api", r.stderr)
+        info = self.jcode("plugins", "info", "anthropic-api", check=0).stdout
+        self.assertIn("Settings ([plugins.anthropic-api] in config.toml):", info)
+        self.assertIn("betas (string or array of strings)", info)
 
 
 class BookkeepingFailuresAreSaid(JcodeTestCase):
@@ -216,6 +359,27 @@ class BookkeepingFailuresAreSaid(JcodeTestCase):
         r = self.jcode("auth", "refresh", "--provider", "claude", check=0)
         self.assertIn("could not update", r.stderr)
         self.assertIn("auth-refresh-state.json", r.stderr)
+
+
+class AutoDetectionSaysWhatItSkipped(JcodeTestCase):
+    def test_an_unapproved_claude_code_file_is_named_with_the_approval_command(self):
+        d = os.path.join(self.home, ".claude")
+        os.makedirs(d)
+        f = os.path.join(d, ".credentials.json")
+        with open(f, "w") as fh:
+            json.dump({"claudeAiOauth": {"accessToken": "sk-ant-oat01-" + "a" * 40,
+                                         "refreshToken": "sk-ant-ort01-" + "b" * 40,
+                                         "expiresAt": 4102444800000}}, fh)
+        os.chmod(f, 0o600)
+        with open(f) as fh:
+            before = fh.read()
+        r = self.jcode("run", "hi")  # no --provider, no terminal: auto-detection never asks
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("skipped Claude Code", r.stderr)
+        self.assertIn("jcode auth trust add claude_code_credentials " + f, r.stderr)
+        self.assertNotIn("sk-ant-o", r.stderr)
+        with open(f) as fh:
+            self.assertEqual(fh.read(), before)
 
 
 class AuthTestLogin(JcodeTestCase):

@@ -71,6 +71,18 @@ class PluginsList(JcodeTestCase):
                          ["claude_cli_session", "jcode_claude_auth", "claude_code_credentials", "opencode_auth_json",
                           "pi_auth_json"])
 
+    def test_info_shows_the_files_jcode_reads_under_jcode_home(self):
+        jh = os.path.join(self.tmp, "jh")
+        env = self.env(JCODE_HOME=jh)
+        info = json.loads(self.jcode("--json", "plugins", "info", "claude", env=env, check=0).stdout)
+        paths = {s["id"]: s.get("path") for s in info["sources"]}
+        self.assertEqual(paths["jcode_claude_auth"], os.path.join(jh, "auth.json"))
+        self.assertEqual(paths["claude_code_credentials"], os.path.join(jh, "external", ".claude", ".credentials.json"))
+        self.assertIsNone(paths["claude_cli_session"])
+        text = self.jcode("plugins", "info", "claude", env=env, check=0).stdout
+        self.assertIn(os.path.join(jh, "external", ".claude", ".credentials.json"), text)
+        self.assertNotIn("~/.claude", text)
+
     def test_plain_http_endpoint_override_is_refused(self):
         env = self.env(JCODE_ENDPOINT_CLAUDE_TOKEN="http://example.com/token")
         r = self.jcode("plugins", "info", "claude", env=env)

@@ -92,20 +92,23 @@ TEST_CASE("discovery: declared order, first non-expired wins, else the first exp
   CHECK(r->trace[2].where == "$PROV_TOKEN2");
 }
 
-TEST_CASE("discovery: an environment variable wins over the app env file of the same key") {
+TEST_CASE("discovery: an app env file is read as the file only; the variable wins only when declared") {
   Fixture f;
-  std::vector<SourceDecl> sources{decl(SourceKind::app_env_file, "file", "prov.env", "PROV_API_KEY")};
+  std::vector<SourceDecl> file_only{decl(SourceKind::app_env_file, "file", "prov.env", "PROV_API_KEY")};
   DiscoveryCallbacks cb{parse, {}, {}};
   f.write(f.tmp / "cfg/prov.env", "PROV_API_KEY=file-key|0\n");
-  auto r = discover(sources, f.store, f.consent(), cb, f.options());
+  f.env.set("PROV_API_KEY", "env-key|0");
+  // Undeclared, the variable is never read (a legacy line named OPENAI_API_KEY in another
+  // provider's env file must not pick up the user's OpenAI key).
+  auto r = discover(file_only, f.store, f.consent(), cb, f.options());
   REQUIRE(r->found);
   CHECK(r->found->credential.access_token == "file-key");
   CHECK(r->found->where == (f.tmp / "cfg/prov.env").string());
-  f.env.set("PROV_API_KEY", "env-key|0");
-  r = discover(sources, f.store, f.consent(), cb, f.options());
+  std::vector<SourceDecl> both{decl(SourceKind::env_var, "var", "PROV_API_KEY"), file_only[0]};
+  r = discover(both, f.store, f.consent(), cb, f.options());
   REQUIRE(r->found);
   CHECK(r->found->credential.access_token == "env-key");
-  CHECK(r->trace[0].detail.find("overrides") != std::string::npos);
+  CHECK(r->found->source.id == "var");
 }
 
 TEST_CASE("discovery: a corrupt own file is reported, never skipped silently") {

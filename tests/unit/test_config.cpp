@@ -303,3 +303,58 @@ TEST_CASE("config: a trust change edits the text in place and keeps comments, or
   e->add_trusted_source_path("s", "/p");
   CHECK(!e->save_keeps_text());
 }
+
+TEST_CASE("config: a plugin's declared settings are type-checked; unknown keys warn with the closest") {
+  using jcode::config::KeySpec;
+  using jcode::config::KeyType;
+  const std::vector<KeySpec> keys{{"user_agent", KeyType::string},
+                                  {"betas", KeyType::string_list},
+                                  {"tool_names", KeyType::string_table},
+                                  {"retries", KeyType::integer}};
+  std::vector<std::string> warnings;
+
+  auto wrong = Config::parse("[plugins.claude]\nuser_agent = 7\n", "/j/config.toml", MapEnv{});
+  REQUIRE(wrong.ok());
+  auto st = wrong->check_plugin_table("claude", keys, warnings);
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.error().message.find("/j/config.toml:2:14: [plugins.claude] user_agent must be a string in double quotes") == 0);
+  CHECK(st.error().message.find("has not changed the file") != std::string::npos);
+
+  auto arr = Config::parse("[plugins.claude]\nbetas = [\"a\", 2]\n", "/j/config.toml", MapEnv{});
+  REQUIRE(arr.ok());
+  CHECK_FALSE(arr->check_plugin_table("claude", keys, warnings).ok());
+
+  auto good = Config::parse(
+      "[plugins.claude]\nuser_agent = \"ua/1\"\nbetas = [\"a\", \"b\"]\nretries = 3\nuser_agnt = \"x\"\n"
+      "[plugins.claude.tool_names]\nbash = \"Bash\"\n",
+      "/j/config.toml", MapEnv{});
+  REQUIRE(good.ok());
+  warnings.clear();
+  REQUIRE(good->check_plugin_table("claude", keys, warnings).ok());
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].find("/j/config.toml:5: [plugins.claude] user_agnt is not a setting of claude") == 0);
+  CHECK(warnings[0].find("did you mean user_agent?") != std::string::npos);
+  CHECK(good->plugin_list("claude", "betas") == std::vector<std::string>{"a", "b"});
+  CHECK(good->plugin_list("claude", "user_agent") == std::vector<std::string>{"ua/1"});
+
+  // Nothing declared: nothing checked.
+  warnings.clear();
+  CHECK(wrong->check_plugin_table("claude", {}, warnings).ok());
+  CHECK(warnings.empty());
+}
+
+TEST_CASE("config: [endpoints] names that match no declared endpoint warn with the closest") {
+  auto c = Config::parse(
+      "[endpoints]\n\"claude.api\" = \"https://a\"\n\"claude.nosuch\" = \"https://b\"\n\"claud.token\" = \"https://c\"\n"
+      "\"gone.api\" = \"https://d\"\n",
+      "/j/config.toml", MapEnv{});
+  REQUIRE(c.ok());
+  std::vector<std::string> w;
+  c->check_endpoint_names({"claude.api", "claude.token"}, {"claude"}, w);
+  REQUIRE(w.size() == 2);
+  // (toml++ keeps keys sorted)
+  CHECK(w[0].find("/j/config.toml:4: [endpoints] \"claud.token\" names no endpoint of an installed provider") == 0);
+  CHECK(w[0].find("did you mean \"claude.token\"?") != std::string::npos);
+  CHECK(w[1].find("/j/config.toml:3: [endpoints] \"claude.nosuch\" names no endpoint of claude") == 0);
+  // "gone.api": a plugin that is not installed, close to nothing known: not a mistake here.
+}

@@ -144,3 +144,16 @@ TEST_CASE("endpoints: a declared plain-http metadata default goes to the emulato
   CHECK(r->url == "http://127.0.0.1:9000/169.254.169.254");
   CHECK(r->origin == jcode::endpoints::Origin::emulator);
 }
+
+TEST_CASE("endpoints: a JCODE_ENDPOINT_ variable naming no declared endpoint is a warning with the closest") {
+  MapEnv env{{"JCODE_ENDPOINT_CLAUDE_API", "https://ok"},
+             {"JCODE_ENDPOINT_CLAUDE_BOGUS", "https://x"},
+             {"JCODE_ENDPOINT_CLAUDE_TOKN", "https://y"},
+             {"JCODE_ENDPOINT_ELSEWHERE_API", "https://z"}};
+  auto w = jcode::endpoints::unknown_endpoint_settings({{"claude", "api"}, {"claude", "token"}}, {"claude"},
+                                                      cfg(""), env);
+  REQUIRE(w.size() == 2);
+  CHECK(w[0].find("JCODE_ENDPOINT_CLAUDE_BOGUS names no endpoint of claude and is ignored") == 0);
+  CHECK(w[1].find("JCODE_ENDPOINT_CLAUDE_TOKN names no endpoint of claude") == 0);
+  CHECK(w[1].find("did you mean JCODE_ENDPOINT_CLAUDE_TOKEN?") != std::string::npos);
+}

@@ -2,6 +2,7 @@
 
 #include "services.hpp"
 
+#include <jcode/endpoints/endpoints.hpp>
 #include <jcode/log/log.hpp>
 #include <jcode/paths/paths.hpp>
 
@@ -42,6 +43,16 @@ Result<plugins::Registry*> Context::registry() {
   reg->discover(plan.dirs, filter);
   for (const auto& w : reg->warnings()) log::warn(w);
   for (const auto& s : reg->skipped()) log::info(s.path.string() + ": not loaded: " + s.reason);  // -v
+  {
+    std::vector<std::pair<std::string, std::string>> declared;
+    std::vector<std::string> ids;
+    for (const auto& p : reg->plugins()) {
+      ids.push_back(p->id());
+      for (const auto& e : p->info().endpoints) declared.emplace_back(p->id(), e.name);
+    }
+    for (const auto& s : reg->skipped()) ids.push_back(s.id);
+    for (const auto& w : endpoints::unknown_endpoint_settings(declared, ids, **cfg, env_)) log::warn(w);
+  }
   registry_ = std::move(reg);
   return registry_.get();
 }

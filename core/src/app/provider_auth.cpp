@@ -279,7 +279,8 @@ Result<auth::DiscoveryResult> ProviderAuth::discover(bool explicit_provider, boo
   std::string id = info().id;
   o.now = [this, id] { return ctx_.services().now_ms(id); };
   auto r = auth::discover(info().sources, store(), consent, cb, o);
-  if (r && !probe_only)
+  // A report says them too: a file's mode jcode just tightened is news in any command.
+  if (r)
     for (const auto& w : r->warnings) log::warn(w);
   return r;
 }

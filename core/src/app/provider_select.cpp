@@ -93,8 +93,17 @@ Result<SelectedProvider> select_provider(Context& ctx) {
     auto inst = (*reg)->instance(p->id());
     if (!inst) continue;
     ProviderAuth pa(ctx, **inst);
-    auto found = pa.acquire(false, /*allow_prompt=*/false);
-    if (found) return select_named_provider(ctx, p->id(), false, std::move(*found));
+    auto d = pa.discover(false, /*allow_prompt=*/false);
+    if (!d) continue;
+    if (d->found) return select_named_provider(ctx, p->id(), false, std::move(*d->found));
+    // Another tool's login that was passed over only because it is not approved: say so,
+    // or the user never learns why it was not used.
+    for (const auto& t : d->trace) {
+      if (t.state != auth::SourceState::untrusted || t.source.kind != model::SourceKind::external_file) continue;
+      log::warn("skipped " + t.source.label + " credentials at " + t.where +
+                ": not approved for jcode. Approve them with `jcode auth trust add " + t.source.id + " " + t.where +
+                "`, or run with --provider " + p->id() + " to be asked");
+    }
   }
   return Error{JCODE_E_AUTH_REQUIRED,
                "no provider has usable credentials; log in with `jcode login --provider <id>` or name one with --provider"};

@@ -13,6 +13,7 @@
 #include <jcode/http/client.hpp>
 #include <jcode/log/log.hpp>
 #include <jcode/paths/paths.hpp>
+#include <jcode/plugins/registry.hpp>
 #include <jcode/process/process.hpp>
 #include <jcode/ui/browser.hpp>
 #include <jcode/ui/terminal.hpp>
@@ -80,9 +81,71 @@ void Services::notify(std::string_view, std::string_view message) {
   std::cerr << log::redact(message) << "\n";
 }
 
+namespace {
+
+std::optional<config::KeyType> key_type(int32_t t) {
+  switch (t) {
+    case JCODE_CONFIG_STRING: return config::KeyType::string;
+    case JCODE_CONFIG_INTEGER: return config::KeyType::integer;
+    case JCODE_CONFIG_BOOLEAN: return config::KeyType::boolean;
+    case JCODE_CONFIG_STRING_LIST: return config::KeyType::string_list;
+    case JCODE_CONFIG_STRING_TABLE: return config::KeyType::string_table;
+    default: return std::nullopt;  // a newer type: not checked
+  }
+}
+
+// The settings the host itself reads from [plugins.<id>] (an OAuth login's client_id).
+std::vector<config::KeySpec> host_keys(const plugins::PluginInfo& p) {
+  std::vector<config::KeySpec> keys;
+  if (p.login && (p.login->oauth || p.login->device)) keys.push_back({"client_id", config::KeyType::string});
+  return keys;
+}
+
+}  // namespace
+
+Status Services::check_config(const plugins::PluginInfo& plugin) {
+  if (!plugin.config_keys) return {};
+  auto cfg = ctx_.config();
+  if (!cfg) return cfg.error();
+  std::vector<config::KeySpec> keys = host_keys(plugin);
+  for (const auto& k : *plugin.config_keys) {
+    auto t = key_type(k.type);
+    keys.push_back({k.key, t.value_or(config::KeyType::string)});
+  }
+  std::vector<std::string> warnings;
+  auto st = (*cfg)->check_plugin_table(plugin.id, keys, warnings);
+  for (const auto& w : warnings) log::warn(w);
+  if (!st) return st;
+  // A list item holding the separator could not be told apart from two items.
+  for (const auto& k : *plugin.config_keys) {
+    if (k.type != JCODE_CONFIG_STRING_LIST) continue;
+    auto items = (*cfg)->plugin_list(plugin.id, k.key);
+    if (!items || items->size() < 2) continue;
+    for (const auto& i : *items)
+      if (i.find(',') != std::string::npos)
+        return Error{JCODE_E_INVALID_ARG, (*cfg)->path().string() + ": [plugins." + plugin.id + "] " + k.key +
+                                              ": the item \"" + i + "\" holds a comma; give one value per item, or a "
+                                              "single comma-separated string (jcode has not changed the file)"};
+  }
+  return {};
+}
+
 Result<std::string> Services::config_get(std::string_view plugin, std::string_view key) {
   auto cfg = ctx_.config();
   if (!cfg) return cfg.error();
+  // A declared string list reaches the plugin joined by ",", however it was written.
+  if (auto reg = ctx_.registry(); reg) {
+    if (const auto* info = (*reg)->find(plugin); info && info->config_keys) {
+      for (const auto& k : *info->config_keys) {
+        if (k.key != key || k.type != JCODE_CONFIG_STRING_LIST) continue;
+        if (auto items = (*cfg)->plugin_list(plugin, key)) {
+          std::string joined;
+          for (const auto& i : *items) joined += (joined.empty() ? "" : ",") + i;
+          return joined;
+        }
+      }
+    }
+  }
   if (auto v = (*cfg)->plugin_value(plugin, key)) return *v;
   return Error{JCODE_E_NOT_FOUND, "no [plugins." + std::string(plugin) + "] " + std::string(key) + " in config"};
 }

@@ -29,6 +29,7 @@ class Services final : public plugins::HostServices {
   Result<std::string> endpoint_url(std::string_view plugin, std::string_view name) override;
   Result<std::string> resolve_url(std::string_view plugin, std::string_view url, std::string_view setting) override;
   Result<std::string> read_file(std::string_view plugin, std::string_view path, uint64_t max_bytes) override;
+  Status check_config(const plugins::PluginInfo& plugin) override;
 
   int64_t now_ms(std::string_view plugin) override;
   Status random_bytes(std::string_view plugin, std::span<std::byte> out) override;

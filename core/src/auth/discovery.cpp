@@ -113,12 +113,10 @@ Result<DiscoveryResult> discover(const std::vector<model::SourceDecl>& sources, 
       case model::SourceKind::app_env_file: {
         auto path = store.path_of(s);
         where = path ? path->string() : s.location;
-        // An explicit environment variable wins over the saved file.
-        if (auto v = paths::non_empty(env, s.key)) {
-          where = "$" + s.key;
-          cred = parse(s, where, *v, "environment variable " + s.key + " overrides the saved file");
-          break;
-        }
+        // Only the file: a variable of the same name is a source of its own when the plugin
+        // declares it (an ENV_VAR source, earlier in its order). Reading it here as well would
+        // send, say, a user's OPENAI_API_KEY to whichever provider keeps a legacy line of
+        // that name in its env file.
         auto v = store.read_env_value(s, &out.warnings);
         if (!v) {
           trace(s, where, SourceState::failed, v.error().message);
@@ -218,7 +216,8 @@ Result<DiscoveryResult> discover(const std::vector<model::SourceDecl>& sources, 
     }
   }
   if (!out.found) out.found = std::move(first_expired);
-  if (!out.found && corrupt_own) return *corrupt_own;
+  // A use stops at a corrupt own file; a report (status) shows it as a source in that state.
+  if (!out.found && corrupt_own && !opt.probe_all) return *corrupt_own;
   return out;
 }
 
@@ -253,6 +252,12 @@ ProviderStatus summarize_status(std::string provider, std::string display_name, 
   if (!r.found) {
     s.status = "not_configured";
     s.action = login;
+    for (const auto& t : r.trace) {
+      if (t.state == SourceState::malformed && t.source.kind == model::SourceKind::jcode_file) {
+        s.status = "malformed";
+        break;
+      }
+    }
     for (const auto& t : r.trace) {
       if (t.state == SourceState::untrusted && t.source.kind == model::SourceKind::external_file) {
         s.action = "approve " + t.source.label + " credentials at " + t.where + " with `jcode auth trust add " +

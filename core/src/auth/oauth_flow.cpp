@@ -273,9 +273,13 @@ Result<std::string> OAuthFlow::interactive(const model::LoginRequest& req) {
   if (!opened)
     if (auto qr = io.qr_code(url); !qr.empty()) io.notify(qr);
   const PasteInput allowed = input_kind() == "callback_url" ? PasteInput::callback_url : PasteInput::any;
-  if (fd >= 0)
-    io.notify(listener ? "Waiting for the browser. Or paste the callback URL (or code) here and press Enter:"
-                       : "Paste the callback URL (or code) here and press Enter:");
+  if (fd >= 0) {
+    // Offer a bare code only where one is accepted: a provider that wants the full callback
+    // URL (its state verified) would refuse it.
+    const std::string what = allowed == PasteInput::callback_url ? "the callback URL" : "the callback URL (or code)";
+    io.notify(listener ? "Waiting for the browser. Or paste " + what + " here and press Enter:"
+                       : "Paste " + what + " here and press Enter:");
+  }
 
   detail::Rendezvous<LoopbackResult> slot;
   auto deliver = [&](Result<LoopbackResult> r) { return listener ? listener->deliver(std::move(r)) : slot.deliver(std::move(r)); };

@@ -24,11 +24,11 @@ int cmd_plugins_info(app::Context& ctx, const PluginsInfoOptions& opt) {
   auto reg = ctx.registry();
   if (!reg) return fail(reg.error());
   if (ctx.global().json) {
-    auto j = plugins::info_json(**reg, opt.id);
+    auto j = plugins::info_json(**reg, opt.id, ctx.env());
     if (!j) return fail(j.error());
     std::cout << j->dump(2) << "\n";
   } else {
-    auto t = plugins::info_text(**reg, opt.id);
+    auto t = plugins::info_text(**reg, opt.id, ctx.env());
     if (!t) return fail(t.error());
     std::cout << *t;
   }

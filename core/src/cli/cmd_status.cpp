@@ -64,6 +64,8 @@ int cmd_auth_status(app::Context& ctx) {
     std::cout << r.display_name << " (" << r.provider << "): ";
     if (r.status == "not_configured") {
       std::cout << "not configured\n";
+    } else if (r.status == "malformed") {
+      std::cout << "not usable: its own file is corrupt\n";
     } else {
       std::cout << r.kind << " from " << r.source_label;
       if (r.expires_at_ms) std::cout << (r.status == "expired" ? ", expired " : ", expires ") << when(r.expires_at_ms);

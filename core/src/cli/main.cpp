@@ -8,6 +8,7 @@
 #include <jcode/cli/exit_codes.hpp>
 #include <jcode/cli/main.hpp>
 #include <jcode/log/log.hpp>
+#include <jcode/text/text.hpp>
 
 #include <CLI/CLI.hpp>
 
@@ -56,21 +57,6 @@ static void ensure_standard_fds() {
 
 namespace {
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
 // "jcode bogus" / "jcode runn hi": CLI11 says only that a subcommand is required. Find the
 // first word that is not a global option (or its value) and, if it names no command, say so
 // with the closest one.
@@ -84,15 +70,14 @@ std::optional<std::string> unknown_command(CLI::App& app, int argc, char** argv)
         if (o->get_items_expected_min() > 0 && o->check_name(std::string(a))) ++i;
       continue;
     }
-    std::string best;
-    std::size_t best_d = std::string::npos;
+    std::vector<std::string> names;
     for (const auto* sub : app.get_subcommands([](CLI::App*) { return true; })) {
       if (sub->get_name() == a) return std::nullopt;
-      const std::size_t d = edit_distance(a, sub->get_name());
-      if (d < best_d) best_d = d, best = sub->get_name();
+      names.push_back(sub->get_name());
     }
+    const std::string best = text::closest(a, names, 2);
     std::string msg = "unknown command '" + std::string(a) + "'";
-    if (!best.empty() && best_d <= 2) msg += "; did you mean '" + best + "'?";
+    if (!best.empty()) msg += "; did you mean '" + best + "'?";
     return msg;
   }
   return std::nullopt;

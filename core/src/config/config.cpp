@@ -264,6 +264,93 @@ Result<Config> Config::parse(std::string_view text, const stdfs::path& path, con
   return cfg;
 }
 
+std::string_view key_type_text(KeyType t) {
+  switch (t) {
+    case KeyType::string: return "a string in double quotes";
+    case KeyType::integer: return "a whole number";
+    case KeyType::boolean: return "true or false";
+    case KeyType::string_list: return "a string or an array of strings";
+    case KeyType::string_table: return "a table of strings";
+  }
+  return "a string";
+}
+
+namespace {
+
+bool has_type(const toml::node& n, KeyType t) {
+  switch (t) {
+    case KeyType::string: return n.is_string();
+    case KeyType::integer: return n.is_integer();
+    case KeyType::boolean: return n.is_boolean();
+    case KeyType::string_list: {
+      if (n.is_string()) return true;
+      const auto* a = n.as_array();
+      return a != nullptr && std::all_of(a->begin(), a->end(), [](const toml::node& e) { return e.is_string(); });
+    }
+    case KeyType::string_table: {
+      const auto* tb = n.as_table();
+      return tb != nullptr && std::all_of(tb->begin(), tb->end(), [](const auto& kv) { return kv.second.is_string(); });
+    }
+  }
+  return false;
+}
+
+std::string line_of(const stdfs::path& file, const toml::node& n) {
+  return file.string() + ":" + std::to_string(n.source().begin.line);
+}
+
+}  // namespace
+
+Status Config::check_plugin_table(std::string_view plugin_id, const std::vector<KeySpec>& keys,
+                                  std::vector<std::string>& warnings) const {
+  if (keys.empty()) return {};
+  const auto* node = find_path(impl_->root, {"plugins", std::string(plugin_id)});
+  if (node == nullptr) return {};
+  const std::string table = "[plugins." + std::string(plugin_id) + "]";
+  const auto* t = node->as_table();
+  if (t == nullptr)
+    return Error{JCODE_E_INVALID_ARG, where(impl_->path, *node) + ": " + table + " must be a table; fix it in " +
+                                          impl_->path.string() + " (jcode has not changed the file)"};
+  std::vector<std::string> names;
+  for (const auto& k : keys) names.push_back(k.key);
+  for (const auto& [k, v] : *t) {
+    const std::string key(k.str());
+    auto spec = std::find_if(keys.begin(), keys.end(), [&](const KeySpec& s) { return s.key == key; });
+    if (spec == keys.end()) {
+      const std::string near = text::closest(key, names);
+      warnings.push_back(line_of(impl_->path, v) + ": " + table + " " + key + " is not a setting of " +
+                         std::string(plugin_id) + " and is ignored" +
+                         (near.empty() ? "" : "; did you mean " + near + "?") +
+                         " (`jcode plugins info " + std::string(plugin_id) + "` lists its settings)");
+      continue;
+    }
+    if (!has_type(v, spec->type))
+      return Error{JCODE_E_INVALID_ARG, where(impl_->path, v) + ": " + table + " " + key + " must be " +
+                                            std::string(key_type_text(spec->type)) + "; fix it in " +
+                                            impl_->path.string() + " (jcode has not changed the file)"};
+  }
+  return {};
+}
+
+void Config::check_endpoint_names(const std::vector<std::string>& known, const std::vector<std::string>& plugins,
+                                  std::vector<std::string>& warnings) const {
+  const auto* t = impl_->root["endpoints"].as_table();
+  if (t == nullptr) return;
+  for (const auto& [k, v] : *t) {
+    const std::string key(k.str());
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+    const auto dot = key.find('.');
+    const std::string plugin = key.substr(0, dot);
+    const bool installed = std::find(plugins.begin(), plugins.end(), plugin) != plugins.end();
+    const std::string near = text::closest(key, known);
+    if (!installed && near.empty()) continue;
+    warnings.push_back(line_of(impl_->path, v) + ": [endpoints] \"" + key + "\" names no endpoint" +
+                       (installed ? " of " + plugin : " of an installed provider") + " and is ignored" +
+                       (near.empty() ? "" : "; did you mean \"" + near + "\"?") +
+                       " (`jcode plugins info <provider>` lists the endpoints)");
+  }
+}
+
 const stdfs::path& Config::path() const { return impl_->path; }
 
 std::optional<std::string> Config::get_string(const std::vector<std::string>& segs) const {
@@ -325,6 +412,13 @@ std::optional<std::string> Config::plugin_value(std::string_view plugin_id, std:
   }
   if (n == nullptr) return std::nullopt;
   return node_to_string(*n);
+}
+
+std::optional<std::vector<std::string>> Config::plugin_list(std::string_view plugin_id, std::string_view key) const {
+  const auto* n = find_path(impl_->root, {"plugins", std::string(plugin_id), std::string(key)});
+  if (n == nullptr) return std::nullopt;
+  if (auto s = n->value<std::string>(); s && n->is_string()) return std::vector<std::string>{*s};
+  return string_array(n);
 }
 
 std::vector<std::string> Config::trusted_external_source_paths() const {

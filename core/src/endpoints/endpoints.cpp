@@ -2,6 +2,8 @@
 #include <jcode/http/client.hpp>
 #include <jcode/text/text.hpp>
 
+#include <algorithm>
+
 #include <arpa/inet.h>
 #include <curl/curl.h>
 
@@ -171,6 +173,33 @@ Result<Resolved> resolve(std::string_view plugin_id, std::string_view endpoint_n
   if (!e) return e.error();
   if (*e) return done(std::move(**e), Origin::emulator, "JCODE_EMULATOR_URL");
   return Resolved{std::string(default_url), Origin::default_value, ""};
+}
+
+std::vector<std::string> unknown_endpoint_settings(const std::vector<std::pair<std::string, std::string>>& declared,
+                                                   const std::vector<std::string>& plugins,
+                                                   const config::Config& config, const paths::Env& env) {
+  std::vector<std::string> out;
+  std::vector<std::string> full, vars;
+  for (const auto& [p, n] : declared) {
+    full.push_back(p + "." + n);
+    vars.push_back(env_var_name(p, n));
+  }
+  config.check_endpoint_names(full, plugins, out);
+  constexpr std::string_view kPrefix = "JCODE_ENDPOINT_";
+  for (const auto& name : env.names_with_prefix(kPrefix)) {
+    if (std::find(vars.begin(), vars.end(), name) != vars.end()) continue;
+    std::string owner;
+    for (const auto& p : plugins) {
+      const std::string prefix = env_var_name(p, "");  // "JCODE_ENDPOINT_<PLUGIN>_"
+      if (name.starts_with(prefix) && prefix.size() > owner.size()) owner = p;
+    }
+    const std::string near = text::closest(name, vars);
+    if (owner.empty() && near.empty()) continue;
+    out.push_back(name + " names no endpoint" + (owner.empty() ? " of an installed provider" : " of " + owner) +
+                  " and is ignored" + (near.empty() ? "" : "; did you mean " + near + "?") +
+                  " (`jcode plugins info <provider>` lists the endpoints)");
+  }
+  return out;
 }
 
 }  // namespace jcode::endpoints

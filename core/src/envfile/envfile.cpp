@@ -127,8 +127,10 @@ std::vector<std::string_view> split_lines(std::string_view text) {
   return lines;
 }
 
-Result<std::string> read_existing(const stdfs::path& file) {
-  auto r = fs::read_file(file, kMaxEnvFile);
+// jcode's env files hold keys: checked like every own credential file (a regular file,
+// yours, not readable by others — tightened with a warning — and never a symlink).
+Result<std::string> read_existing(const stdfs::path& file, std::vector<std::string>* warnings = nullptr) {
+  auto r = fs::read_private_file(file, warnings, kMaxEnvFile);
   if (!r.ok() && r.error().status == JCODE_E_NOT_FOUND) return std::string();
   return r;
 }
@@ -177,7 +179,7 @@ Parsed parse(std::string_view text, const stdfs::path& file) {
     }
     auto eq = l.find('=');
     if (eq == std::string_view::npos) {
-      out.warnings.push_back(where + ": ignored a line that is not KEY=value");
+      out.warnings.push_back(where + ": ignored a line that is not an assignment NAME=value");
       continue;
     }
     bool key_invisible = false;
@@ -200,9 +202,12 @@ Parsed parse(std::string_view text, const stdfs::path& file) {
 }
 
 Result<Parsed> load(const stdfs::path& file) {
-  auto text = fs::read_file(file, kMaxEnvFile);
+  std::vector<std::string> warnings;
+  auto text = fs::read_private_file(file, &warnings, kMaxEnvFile);
   if (!text.ok()) return std::move(text).error();
-  return parse(*text, file);
+  auto parsed = parse(*text, file);
+  parsed.warnings.insert(parsed.warnings.begin(), warnings.begin(), warnings.end());
+  return parsed;
 }
 
 Status upsert(const stdfs::path& file, std::string_view key, std::string_view value) {

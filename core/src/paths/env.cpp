@@ -1,5 +1,7 @@
 #include <jcode/paths/env.hpp>
 
+#include <unistd.h>
+
 #include <cstdlib>
 
 namespace jcode::paths {
@@ -13,6 +15,24 @@ std::optional<std::string> ProcessEnv::get(std::string_view name) const {
 std::optional<std::string> MapEnv::get(std::string_view name) const {
   if (auto it = vars_.find(name); it != vars_.end()) return it->second;
   return std::nullopt;
+}
+
+std::vector<std::string> ProcessEnv::names_with_prefix(std::string_view prefix) const {
+  std::vector<std::string> out;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    std::string_view entry(*e);
+    const auto eq = entry.find('=');
+    if (eq == std::string_view::npos) continue;
+    if (entry.substr(0, eq).starts_with(prefix)) out.emplace_back(entry.substr(0, eq));
+  }
+  return out;
+}
+
+std::vector<std::string> MapEnv::names_with_prefix(std::string_view prefix) const {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : vars_)
+    if (k.starts_with(prefix)) out.push_back(k);
+  return out;
 }
 
 const Env& process_env() {

@@ -77,4 +77,6 @@ Result<std::string> HostServices::read_file(std::string_view, std::string_view, 
   return service_unavailable("read_file");
 }
 
+Status HostServices::check_config(const PluginInfo&) { return {}; }
+
 }  // namespace jcode::plugins

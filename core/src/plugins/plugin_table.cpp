@@ -178,6 +178,18 @@ std::optional<std::string> read_plugin_table(const jcode_plugin_api* api, const 
     }
   }
 
+  // ABI 1.2: declared settings. A bad declaration is a malformed table.
+  if (JCODE_HAS_FIELD(api, jcode_plugin_api, config_keys) && api->config_keys) {
+    std::vector<ConfigKeyDecl> keys;
+    for (size_t i = 0; api->config_keys[i]; ++i) {
+      const jcode_config_decl* c = api->config_keys[i];
+      if (!JCODE_HAS_FIELD(c, jcode_config_decl, help) || !id_chars(c->key, false, true) || !c->help)
+        return "setting #" + std::to_string(i) + " has no valid key ([a-z0-9_]+) or no help";
+      keys.push_back(ConfigKeyDecl{c->key, c->type, c->help});
+    }
+    info.config_keys = std::move(keys);
+  }
+
   if (const jcode_transport_api* t = api->transport) {
     if (!whole(t) || !t->send || !t->default_model)
       return "the transport table is too small or lacks send or default_model";

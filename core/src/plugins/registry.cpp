@@ -284,6 +284,10 @@ Result<Plugin*> Registry::instance(std::string_view id) {
   std::lock_guard lock(plugin->call_mu_);
   if (!plugin->create_tried_) {
     plugin->create_tried_ = true;
+    if (auto st = services().check_config(plugin->info_); !st) {
+      plugin->create_error_ = st.error();
+      return *plugin->create_error_;
+    }
     LoadedLibrary& lib = *plugin->lib_;
     detail::CallScope scope(lib.ctx.get());
     jcode_instance* inst = nullptr;

@@ -1,5 +1,7 @@
 #include <jcode/plugins/report.hpp>
 
+#include <jcode/paths/paths.hpp>
+
 #include <sstream>
 
 namespace jcode::plugins {
@@ -27,6 +29,35 @@ const char* source_kind_name(model::SourceKind k) {
     case model::SourceKind::plugin: return "plugin";
   }
   return "unknown";
+}
+
+// The file jcode reads for a file source; nullopt for other kinds or when it cannot be
+// placed (the error shows where the source is used).
+std::optional<std::filesystem::path> source_path(const model::SourceDecl& s, const paths::Env& env) {
+  Result<std::filesystem::path> base = Error{JCODE_E_NOT_FOUND, ""};
+  switch (s.kind) {
+    case model::SourceKind::jcode_file: base = paths::jcode_home(env); break;
+    case model::SourceKind::app_env_file: base = paths::app_config_dir(env); break;
+    case model::SourceKind::external_file: {
+      auto p = paths::external_path(s.location, env);
+      if (!p) return std::nullopt;
+      return *p;
+    }
+    default: return std::nullopt;
+  }
+  if (!base) return std::nullopt;
+  return *base / s.location;
+}
+
+const char* config_type_name(int32_t t) {
+  switch (t) {
+    case JCODE_CONFIG_STRING: return "string";
+    case JCODE_CONFIG_INTEGER: return "integer";
+    case JCODE_CONFIG_BOOLEAN: return "boolean";
+    case JCODE_CONFIG_STRING_LIST: return "string or array of strings";
+    case JCODE_CONFIG_STRING_TABLE: return "table of strings";
+  }
+  return "unknown type";
 }
 
 const char* cred_kind_name(model::CredentialKind k) {
@@ -124,7 +155,7 @@ std::string list_text(const Registry& registry, const ListOptions& options) {
   return out.str();
 }
 
-Result<json> info_json(const Registry& registry, std::string_view id) {
+Result<json> info_json(const Registry& registry, std::string_view id, const paths::Env& env) {
   const PluginInfo* i = find_loaded(registry, id);
   if (!i) return registry.not_found(id);
   json j{{"id", i->id}, {"name", i->display_name}, {"version", i->version}, {"description", i->description},
@@ -138,8 +169,10 @@ Result<json> info_json(const Registry& registry, std::string_view id) {
     if (url) {
       ej["url"] = *url;
     } else {
-      ej["url"] = e.default_url;
-      ej["url_note"] = "default (the host could not resolve it: " + url.error().message + ")";
+      // The override is refused, and so is every request to this endpoint: the default is
+      // not in use, so it is not shown as the URL.
+      ej["url"] = nullptr;
+      ej["error"] = url.error().message;
     }
     j["endpoints"].push_back(std::move(ej));
   }
@@ -148,6 +181,7 @@ Result<json> info_json(const Registry& registry, std::string_view id) {
     json sj{{"id", s.id}, {"kind", source_kind_name(s.kind)}, {"location", s.location}, {"label", s.label},
             {"credential", cred_kind_name(s.cred_kind)}, {"login_target", s.login_target()}, {"shared", s.shared()}};
     if (!s.key.empty()) sj["key"] = s.key;
+    if (auto p = source_path(s, env)) sj["path"] = p->string();
     j["sources"].push_back(std::move(sj));
   }
   if (i->login) {
@@ -172,6 +206,11 @@ Result<json> info_json(const Registry& registry, std::string_view id) {
   if (i->transport)
     j["transport"] = {{"default_model", i->transport->default_model}, {"tools", i->transport->tools()},
                       {"subprocess", i->transport->subprocess()}};
+  if (i->config_keys) {
+    j["settings"] = json::array();
+    for (const auto& c : *i->config_keys)
+      j["settings"].push_back({{"key", c.key}, {"type", config_type_name(c.type)}, {"help", c.help}});
+  }
   j["aliases"] = json::array();
   for (const auto& a : i->aliases) {
     json aj{{"name", a.name}, {"hidden", a.hidden()}, {"deprecated", a.deprecated()}};
@@ -182,8 +221,8 @@ Result<json> info_json(const Registry& registry, std::string_view id) {
   return j;
 }
 
-Result<std::string> info_text(const Registry& registry, std::string_view id) {
-  auto r = info_json(registry, id);
+Result<std::string> info_text(const Registry& registry, std::string_view id, const paths::Env& env) {
+  auto r = info_json(registry, id, env);
   if (!r) return std::move(r).error();
   const json& j = *r;
   std::ostringstream out;
@@ -197,10 +236,13 @@ Result<std::string> info_text(const Registry& registry, std::string_view id) {
   if (!j["endpoints"].empty()) {
     out << "Endpoints:\n";
     for (const auto& e : j["endpoints"]) {
+      if (e["url"].is_null()) {
+        out << "  " << e["full_name"].get<std::string>() << " = (unusable: " << e["error"].get<std::string>()
+            << "; requests to it fail until that is fixed; default " << e["default_url"].get<std::string>() << ")\n";
+        continue;
+      }
       out << "  " << e["full_name"].get<std::string>() << " = " << e["url"].get<std::string>();
-      if (e.contains("url_note"))
-        out << "  [" << e["url_note"].get<std::string>() << "]";
-      else if (e["url"] != e["default_url"])
+      if (e["url"] != e["default_url"])
         out << "  (default " << e["default_url"].get<std::string>() << ")";
       out << "\n";
     }
@@ -210,7 +252,7 @@ Result<std::string> info_text(const Registry& registry, std::string_view id) {
     int n = 1;
     for (const auto& s : j["sources"]) {
       out << "  " << n++ << ". " << s["label"].get<std::string>() << "  [" << s["kind"].get<std::string>() << ": "
-          << s["location"].get<std::string>();
+          << (s.contains("path") ? s["path"] : s["location"]).get<std::string>();
       if (s.contains("key")) out << " key " << s["key"].get<std::string>();
       out << "]  " << s["credential"].get<std::string>() << ", id " << s["id"].get<std::string>();
       if (s["login_target"].get<bool>()) out << ", login saves here";
@@ -234,6 +276,12 @@ Result<std::string> info_text(const Registry& registry, std::string_view id) {
     out << "Transport: default model " << j["transport"]["default_model"].get<std::string>()
         << (j["transport"]["tools"].get<bool>() ? ", tools" : "")
         << (j["transport"]["subprocess"].get<bool>() ? ", local CLI" : "") << "\n";
+  if (j.contains("settings") && !j["settings"].empty()) {
+    out << "Settings ([plugins." << j["id"].get<std::string>() << "] in config.toml):\n";
+    for (const auto& c : j["settings"])
+      out << "  " << c["key"].get<std::string>() << " (" << c["type"].get<std::string>() << ")  "
+          << c["help"].get<std::string>() << "\n";
+  }
   for (const auto& a : j["aliases"]) {
     out << "Alias: --provider " << a["name"].get<std::string>();
     if (a.contains("sets")) out << " (sets " << a["sets"].get<std::string>() << ")";

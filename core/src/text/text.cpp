@@ -1,5 +1,7 @@
 #include <jcode/text/text.hpp>
 
+#include <algorithm>
+
 namespace jcode::text {
 
 std::string_view trim_left_view(std::string_view s, std::string_view chars) {
@@ -126,6 +128,31 @@ std::optional<std::string> form_value(const FormFields& fields, std::string_view
   for (const auto& [k, v] : fields)
     if (k == key) return v;
   return std::nullopt;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string closest(std::string_view word, const std::vector<std::string>& candidates, std::size_t max_distance) {
+  std::string best;
+  std::size_t best_d = max_distance + 1;
+  for (const auto& c : candidates) {
+    const std::size_t d = edit_distance(word, c);
+    if (d < best_d) best_d = d, best = c;
+  }
+  return best;
 }
 
 }  // namespace jcode::text

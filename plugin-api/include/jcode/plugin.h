@@ -58,7 +58,7 @@ extern "C" {
 #endif
 
 #define JCODE_ABI_MAJOR 1
-#define JCODE_ABI_MINOR 1
+#define JCODE_ABI_MINOR 2
 
 #if defined(_WIN32)
 #define JCODE_EXPORT __declspec(dllexport)
@@ -910,6 +910,27 @@ typedef struct jcode_alias_decl {
   /* ---- ABI 1.1 ends here ---- */
 } jcode_alias_decl;
 
+/* A setting of the plugin's config table [plugins.<id>] (ABI 1.2). When a plugin declares
+ * its settings, the host checks the table before create(): a value of the wrong type is an
+ * error naming the file, line, key and the type expected (the plugin is not started, nothing
+ * is converted), and a key the plugin does not declare is a warning naming the closest one.
+ * A plugin that declares none (NULL config_keys, or a 1.0/1.1 plugin) is not checked.
+ * Values still reach the plugin through config_get, as text: */
+#define JCODE_CONFIG_STRING 1       /* a TOML string; config_get gives it as is */
+#define JCODE_CONFIG_INTEGER 2      /* a TOML integer; config_get gives it in decimal */
+#define JCODE_CONFIG_BOOLEAN 3      /* true/false; config_get gives "true" or "false" */
+#define JCODE_CONFIG_STRING_LIST 4  /* a string or an array of strings; config_get gives the
+                                       items joined by "," (an array item holding "," is a
+                                       type error) */
+#define JCODE_CONFIG_STRING_TABLE 5 /* a table of strings; config_get("<key>.<name>") gives one */
+typedef struct jcode_config_decl {
+  uint32_t struct_size; /* MANDATORY: set by the plugin */
+  const char *key;      /* MANDATORY: [a-z0-9_]+, the key inside [plugins.<id>] */
+  int32_t type;         /* MANDATORY: JCODE_CONFIG_*; an unknown type is not checked */
+  const char *help;     /* MANDATORY: one line, for `jcode plugins info` */
+  /* ---- ABI 1.2 ends here ---- */
+} jcode_config_decl;
+
 /* *out receives the plugin's instance (plugin-owned; the host only passes it back). */
 typedef jcode_status(JCODE_CALL *jcode_plugin_create_fn)(jcode_host_ctx *ctx,
                                                          jcode_instance **out);
@@ -947,6 +968,10 @@ typedef struct jcode_plugin_api {
    * reads it only when struct_size covers it, so a 1.0 host ignores it. */
   const jcode_alias_decl *const *aliases;
   /* ---- ABI 1.1 ends here ---- */
+  /* OPTIONAL (1.2): the settings of [plugins.<id>], NULL-terminated; NULL = not declared
+   * (nothing is checked). Static. A 1.0/1.1 host ignores it. */
+  const jcode_config_decl *const *config_keys;
+  /* ---- ABI 1.2 ends here ---- */
 } jcode_plugin_api;
 
 /* Input of the entry point: allocated and filled by the host, borrowed for the entry call

@@ -682,6 +682,16 @@ constexpr jcode_option_decl option(const char* name, const char* help, uint32_t 
   return jcode_option_decl{sizeof(jcode_option_decl), name, help, flags};
 }
 
+/* A setting of [plugins.<id>] (ABI 1.2):
+ *   plugin::setting("user_agent", JCODE_CONFIG_STRING, "User-Agent header sent to the API") */
+constexpr jcode_config_decl setting(const char* key, int32_t type, const char* help) noexcept {
+  return jcode_config_decl{sizeof(jcode_config_decl), key, type, help};
+}
+
+/* For a plugin that reads no [plugins.<id>] settings: every key there is reported as
+ * unknown (.config_keys = plugin::no_settings). */
+inline constexpr const jcode_config_decl* const no_settings[] = {nullptr};
+
 /* The plugin table, by field name; the roles follow from the tables given, so they cannot
  * disagree:
  *   const jcode_plugin_api kApi = plugin::plugin_api<T>({.id = "x", .display_name = "X",
@@ -699,6 +709,7 @@ struct PluginFields {
   const jcode_transport_api* transport = nullptr;
   uint32_t flags = 0;
   const jcode_alias_decl* const* aliases = nullptr; /* ABI 1.1 */
+  const jcode_config_decl* const* config_keys = nullptr; /* ABI 1.2 */
 };
 template <class T>
 constexpr jcode_plugin_api plugin_api(const PluginFields& f) noexcept {
@@ -708,6 +719,7 @@ constexpr jcode_plugin_api plugin_api(const PluginFields& f) noexcept {
                                      f.endpoints, f.sources, f.flags);
   a.description = f.description;
   a.aliases = f.aliases;
+  a.config_keys = f.config_keys;
   return a;
 }
 

@@ -51,15 +51,20 @@ std::string short_text(std::string s) {
 }
 
 // A token endpoint / managed identity answer → token, or why not.
-std::optional<EntraToken> token_from(const HttpAnswer& a, const char* credential, const EntraIo& io, std::string* said) {
+std::optional<EntraToken> token_from(const HttpAnswer& a, const char* credential, const EntraIo& io, Attempt& at,
+                                     bool refusal_ends_chain = false) {
   if (a.status == 0) {
-    *said = a.error.empty() ? "no answer" : a.error;
+    at.said = a.error.empty() ? "no answer" : a.error;
     return std::nullopt;
   }
   json j = json::parse(a.body, nullptr, false);
   if (a.status < 200 || a.status >= 300 || !j.is_object() || !j.contains("access_token") ||
       !j["access_token"].is_string()) {
-    *said = "HTTP " + std::to_string(a.status) + ": " + support::describe(support::parse_api_error(a.body));
+    at.said = "HTTP " + std::to_string(a.status) + ": " + support::describe(support::parse_api_error(a.body));
+    // A configured service principal the directory refused (wrong secret, expired assertion,
+    // AADSTS…) ends the chain, as DefaultAzureCredential does: quietly using another
+    // identity would hide the mistake and act as someone else.
+    at.refused = refusal_ends_chain && a.status >= 400 && a.status < 500;
     return std::nullopt;
   }
   EntraToken t;
@@ -82,29 +87,29 @@ HttpCall token_request(const EntraIo& io, const std::string& tenant, std::string
   return c;
 }
 
-std::optional<EntraToken> environment(const EntraIo& io, std::string* said) {
+std::optional<EntraToken> environment(const EntraIo& io, Attempt& at) {
   auto tenant = non_empty(io, "AZURE_TENANT_ID"), client = non_empty(io, "AZURE_CLIENT_ID"),
        secret = non_empty(io, "AZURE_CLIENT_SECRET");
   if (!tenant || !client || !secret) {
-    *said = "not configured (AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET are not all set)";
+    at.said = "not configured (AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET are not all set)";
     return std::nullopt;
   }
   HttpCall c = token_request(io, *tenant, "grant_type=client_credentials&client_id=" + form_escape(*client) +
                                               "&client_secret=" + form_escape(*secret));
-  return token_from(io.http(c), "environment", io, said);
+  return token_from(io.http(c), "environment", io, at, true);
 }
 
-std::optional<EntraToken> workload_identity(const EntraIo& io, std::string* said) {
+std::optional<EntraToken> workload_identity(const EntraIo& io, Attempt& at) {
   auto tenant = non_empty(io, "AZURE_TENANT_ID"), client = non_empty(io, "AZURE_CLIENT_ID"),
        file = non_empty(io, "AZURE_FEDERATED_TOKEN_FILE");
   if (!tenant || !client || !file) {
-    *said = "not configured (AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE are not all set)";
+    at.said = "not configured (AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE are not all set)";
     return std::nullopt;
   }
   auto assertion = io.read_file(*file);
   std::string a = assertion ? short_text(*assertion) : "";
   if (a.empty()) {
-    *said = "cannot read the federated token file " + *file;
+    at.said = "cannot read the federated token file " + *file;
     return std::nullopt;
   }
   HttpCall c = token_request(io, *tenant,
@@ -112,10 +117,10 @@ std::optional<EntraToken> workload_identity(const EntraIo& io, std::string* said
                                  "&client_assertion_type=" +
                                  form_escape("urn:ietf:params:oauth:client-assertion-type:jwt-bearer") +
                                  "&client_assertion=" + form_escape(a));
-  return token_from(io.http(c), "workload_identity", io, said);
+  return token_from(io.http(c), "workload_identity", io, at, true);
 }
 
-std::optional<EntraToken> managed_identity(const EntraIo& io, std::string* said) {
+std::optional<EntraToken> managed_identity(const EntraIo& io, Attempt& at) {
   HttpCall c;
   c.method = "GET";
   const auto client = non_empty(io, "AZURE_CLIENT_ID");
@@ -125,7 +130,7 @@ std::optional<EntraToken> managed_identity(const EntraIo& io, std::string* said)
     if (io.resolve_url) {
       auto u = io.resolve_url(*endpoint, "IDENTITY_ENDPOINT");
       if (!u) {
-        *said = "IDENTITY_ENDPOINT is not a URL jcode may contact (https://, or http:// to this machine)";
+        at.said = "IDENTITY_ENDPOINT is not a URL jcode may contact (https://, or http:// to this machine)";
         return std::nullopt;
       }
       endpoint = *u;
@@ -146,13 +151,13 @@ std::optional<EntraToken> managed_identity(const EntraIo& io, std::string* said)
   }
   HttpAnswer a = io.http(c);
   if (a.status == 0) {
-    *said = "not available (" + (a.error.empty() ? std::string("no answer") : a.error) + ")";
+    at.said = "not available (" + (a.error.empty() ? std::string("no answer") : a.error) + ")";
     return std::nullopt;
   }
-  return token_from(a, "managed_identity", io, said);
+  return token_from(a, "managed_identity", io, at);
 }
 
-std::optional<EntraToken> azure_cli(const EntraIo& io, std::string* said) {
+std::optional<EntraToken> azure_cli(const EntraIo& io, Attempt& at) {
   std::vector<std::string> argv = {"az", "account", "get-access-token", "--scope", kScope, "-o", "json"};
   if (auto tenant = non_empty(io, "AZURE_TENANT_ID")) {
     argv.push_back("--tenant");
@@ -160,16 +165,16 @@ std::optional<EntraToken> azure_cli(const EntraIo& io, std::string* said) {
   }
   RunAnswer r = io.run(argv, 30000);
   if (!r.started) {
-    *said = "not available (`az` is not installed or could not start" + (r.error.empty() ? "" : ": " + r.error) + ")";
+    at.said = "not available (`az` is not installed or could not start" + (r.error.empty() ? "" : ": " + r.error) + ")";
     return std::nullopt;
   }
   if (r.exit_code != 0) {
     std::string err = short_text(r.err);
-    *said = "`az account get-access-token` failed (exit " + std::to_string(r.exit_code) + ")" +
+    at.said = "`az account get-access-token` failed (exit " + std::to_string(r.exit_code) + ")" +
             (err.empty() ? "" : ": " + err);
     return std::nullopt;
   }
-  return parse_az_output(r.out, said);
+  return parse_az_output(r.out, &at.said);
 }
 
 }  // namespace
@@ -210,24 +215,33 @@ std::string credential_label(std::string_view id) {
 }
 
 EntraResult acquire_entra_token(const EntraIo& io) {
-  using Step = std::optional<EntraToken> (*)(const EntraIo&, std::string*);
+  using Step = std::optional<EntraToken> (*)(const EntraIo&, Attempt&);
   static const std::pair<const char*, Step> kChain[] = {{"environment", environment},
                                                         {"workload_identity", workload_identity},
                                                         {"managed_identity", managed_identity},
                                                         {"azure_cli", azure_cli}};
   EntraResult r;
   for (const auto& [name, step] : kChain) {
-    std::string said;
-    if (auto t = step(io, &said)) {
+    Attempt at{name, {}, false};
+    if (auto t = step(io, at)) {
       r.token = std::move(t);
       return r;
     }
-    r.attempts.push_back({name, said});
+    r.attempts.push_back(std::move(at));
+    if (r.attempts.back().refused) break;
   }
   return r;
 }
 
 std::string chain_failure_message(const EntraResult& r) {
+  if (!r.attempts.empty() && r.attempts.back().refused) {
+    const auto& a = r.attempts.back();
+    return "Azure Entra ID refused the " + credential_label(a.credential) + " (" + a.said +
+           "). jcode did not try other identities. Fix " +
+           (a.credential == "environment" ? std::string("AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET")
+                                          : std::string("AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE")) +
+           ", or unset them to use managed identity or `az login`.";
+  }
   std::string m = "Azure Entra ID: no credential produced a token for " + std::string(kScope) + ":";
   for (const auto& a : r.attempts) m += "\n  - " + credential_label(a.credential) + ": " + a.said;
   m += "\nTry `az login` first, make sure your identity has access to the Azure OpenAI resource, or re-run "

@@ -55,6 +55,7 @@ struct EntraToken {
 struct Attempt {
   std::string credential;  // as above
   std::string said;        // why it produced nothing (never a secret)
+  bool refused = false;    // the directory refused a configured credential: the chain stopped
 };
 
 struct EntraResult {

@@ -92,12 +92,18 @@ class Azure : public plugin::Instance {
     // Endpoint.
     std::string endpoint_in;
     std::string what = "--endpoint";
+    // A re-login (say, switching to Entra ID with only --auth) keeps what is saved.
+    const auto saved_endpoint = env_file_get(current, kEndpointKey);
+    const auto saved_deployment = env_file_get(current, kModelKey);
     if (auto v = option("endpoint")) {
       endpoint_in = *v;
+    } else if (!interactive && saved_endpoint && !saved_endpoint->empty()) {
+      endpoint_in = *saved_endpoint;
+      what = "the saved endpoint (azure-openai.env; give --endpoint to replace it)";
     } else {
       if (!interactive) return missing("--endpoint https://<resource>.openai.azure.com");
       auto a = ask(JCODE_PROMPT_TEXT, "Azure OpenAI endpoint (e.g. https://your-resource.openai.azure.com)",
-                   env_file_get(current, kEndpointKey).value_or(""));
+                   saved_endpoint.value_or(""));
       if (!a) return last_;
       endpoint_in = *a;
       what = "the endpoint";
@@ -109,9 +115,11 @@ class Azure : public plugin::Instance {
     std::string deployment;
     if (auto v = option("deployment")) {
       deployment = *v;
+    } else if (!interactive && saved_deployment && !saved_deployment->empty()) {
+      deployment = *saved_deployment;
     } else {
       if (!interactive) return missing("--deployment <deployment name>");
-      auto a = ask(JCODE_PROMPT_TEXT, "Azure deployment/model name", env_file_get(current, kModelKey).value_or(""));
+      auto a = ask(JCODE_PROMPT_TEXT, "Azure deployment/model name", saved_deployment.value_or(""));
       if (!a) return last_;
       deployment = *a;
     }
@@ -386,7 +394,8 @@ constexpr jcode_plugin_api kApiTable = plugin::plugin_api<Azure>(
      .sources = kSources,
      .credentials = &kCredentials,
      .login = &kLogin,
-     .transport = &kTransport});
+     .transport = &kTransport,
+     .config_keys = plugin::no_settings});
 
 }  // namespace
 }  // namespace jcode::azure

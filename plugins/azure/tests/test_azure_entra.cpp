@@ -144,11 +144,7 @@ TEST_CASE("Azure CLI is last; its JSON in both formats") {
 
 TEST_CASE("every credential failing: the message lists what each said and suggests az login") {
   World w;
-  w.env = {{"AZURE_TENANT_ID", "t"}, {"AZURE_CLIENT_ID", "c"}, {"AZURE_CLIENT_SECRET", "wrong-secret"}};
-  HttpAnswer denied;
-  denied.status = 401;
-  denied.body = R"({"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided."})";
-  w.answers = {{"https://login.microsoftonline.com/", denied}};
+  w.env = {{"AZURE_TENANT_ID", "t"}};  // no service principal configured: every credential is tried
   w.az.started = true;
   w.az.exit_code = 1;
   w.az.err = "ERROR: Please run 'az login' to setup account.\n";
@@ -156,17 +152,42 @@ TEST_CASE("every credential failing: the message lists what each said and sugges
   CHECK_FALSE(r.token);
   REQUIRE(r.attempts.size() == 4);
   std::string m = chain_failure_message(r);
-  CHECK(m.find("environment credential: HTTP 401: invalid_client: AADSTS7000215") != std::string::npos);
+  CHECK(m.find("environment credential: not configured") != std::string::npos);
   CHECK(m.find("workload identity: not configured") != std::string::npos);
   CHECK(m.find("managed identity: not available (refused") != std::string::npos);
   CHECK(m.find("Azure CLI: `az account get-access-token` failed (exit 1): ERROR: Please run 'az login'") !=
         std::string::npos);
   CHECK(m.find("Try `az login`") != std::string::npos);
-  CHECK(m.find("wrong-secret") == std::string::npos);
 
   World none;
   none.az.started = false;
   none.az.error = "not found in PATH";
   EntraResult r2 = acquire_entra_token(none.io());
   CHECK(chain_failure_message(r2).find("`az` is not installed") != std::string::npos);
+}
+
+TEST_CASE("a configured service principal the directory refuses ends the chain with its AADSTS text") {
+  World w;
+  w.env = {{"AZURE_TENANT_ID", "t"}, {"AZURE_CLIENT_ID", "c"}, {"AZURE_CLIENT_SECRET", "wrong-secret"}};
+  HttpAnswer refused;
+  refused.status = 401;
+  refused.body = R"({"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided."})";
+  w.answers = {{"https://login.microsoftonline.com/t/", refused},
+               // Managed identity would answer: it must not be asked (no silent identity switch).
+               {"http://169.254.169.254/", ok(R"({"access_token":"tok-imds","expires_in":"100"})")}};
+  w.az.started = true;
+  w.az.exit_code = 0;
+  w.az.out = R"({"accessToken":"tok-cli","expires_on":1893456000})";
+  EntraResult r = acquire_entra_token(w.io());
+  CHECK_FALSE(r.token);
+  REQUIRE(r.attempts.size() == 1);
+  CHECK(r.attempts[0].refused);
+  CHECK(w.calls.size() == 1);
+  CHECK(w.runs.empty());
+  const std::string m = chain_failure_message(r);
+  CHECK(m.find("AADSTS7000215") != std::string::npos);
+  CHECK(m.find("environment credential") != std::string::npos);
+  CHECK(m.find("did not try other identities") != std::string::npos);
+  CHECK(m.find("AZURE_CLIENT_SECRET") != std::string::npos);
+  CHECK(m.find("wrong-secret") == std::string::npos);
 }

@@ -26,6 +26,21 @@ using support::Headers;
 Contract default_contract(AuthMode mode);
 Contract load_contract(const plugin::Host& host, AuthMode mode);
 
+// Those settings as declared to the host (ABI 1.2), which checks their types.
+inline constexpr jcode_config_decl kSetAnthropicVersion =
+    plugin::setting("anthropic_version", JCODE_CONFIG_STRING, "anthropic-version header (e.g. \"2023-06-01\")");
+inline constexpr jcode_config_decl kSetBetas = plugin::setting(
+    "betas", JCODE_CONFIG_STRING_LIST, "anthropic-beta values: a comma-separated string or an array of strings");
+inline constexpr jcode_config_decl kSetUserAgent =
+    plugin::setting("user_agent", JCODE_CONFIG_STRING, "User-Agent header of the Claude Code contract");
+inline constexpr jcode_config_decl kSetIdentity =
+    plugin::setting("identity", JCODE_CONFIG_STRING, "the system prompt's first line (Claude Code contract)");
+inline constexpr jcode_config_decl kSetToolNames = plugin::setting(
+    "tool_names", JCODE_CONFIG_STRING_TABLE, "wire names of the built-in tools: tool_names.<native> = \"Name\"");
+inline constexpr const jcode_config_decl* const kOAuthSettings[] = {
+    &kSetAnthropicVersion, &kSetBetas, &kSetUserAgent, &kSetIdentity, &kSetToolNames, nullptr};
+inline constexpr const jcode_config_decl* const kApiKeySettings[] = {&kSetAnthropicVersion, &kSetBetas, nullptr};
+
 // <origin>/v1/messages, with ?beta=true in OAuth mode (the contract requires it).
 std::string messages_url(std::string_view api_origin, AuthMode mode);
 

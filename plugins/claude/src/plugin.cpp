@@ -260,7 +260,8 @@ constexpr jcode_plugin_api kApiTable =
                                 .credentials = &kCredentials,
                                 .login = &kLogin,
                                 .transport = &kTransport,
-                                .aliases = kAliases});
+                                .aliases = kAliases,
+                                .config_keys = kOAuthSettings});
 
 }  // namespace
 }  // namespace jcode::claude

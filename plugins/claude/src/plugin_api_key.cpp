@@ -84,7 +84,8 @@ constexpr jcode_plugin_api kApiTable =
                                       .sources = kSources,
                                       .credentials = &kCredentials,
                                       .login = &kLogin,
-                                      .transport = &kTransport});
+                                      .transport = &kTransport,
+                                      .config_keys = kApiKeySettings});
 
 }  // namespace
 }  // namespace jcode::claude

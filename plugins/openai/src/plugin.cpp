@@ -224,7 +224,8 @@ constexpr jcode_plugin_api kApiTable =
                                 .sources = kSources,
                                 .credentials = &kCredentials,
                                 .login = &kLogin,
-                                .transport = &kTransport});
+                                .transport = &kTransport,
+                                .config_keys = plugin::no_settings});
 
 }  // namespace
 }  // namespace jcode::openai

@@ -68,7 +68,8 @@ struct DiscoveryOptions {
 
 // JCODE_E_* only for failures that must stop the command: a consent prompt that cannot be
 // shown for an explicit provider, or — when nothing usable was found — a corrupt own file
-// (named with its fix; it is never skipped silently).
+// (named with its fix; it is never skipped silently). With probe_all (a report) the corrupt
+// file is a traced source in state malformed instead.
 Result<DiscoveryResult> discover(const std::vector<model::SourceDecl>& sources, const CredentialStore& store,
                                  const Consent& consent, const DiscoveryCallbacks& callbacks,
                                  const DiscoveryOptions& options);
@@ -77,7 +78,7 @@ Result<DiscoveryResult> discover(const std::vector<model::SourceDecl>& sources, 
 struct ProviderStatus {
   std::string provider;
   std::string display_name;
-  std::string status;          // available | expired | not_configured
+  std::string status;          // available | expired | malformed | not_configured
   std::string source_id;
   std::string source_label;
   std::string credential_source;  // jcode-managed file | app config file | environment variable |

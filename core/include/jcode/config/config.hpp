@@ -56,6 +56,15 @@ struct ProviderProfile {
   std::vector<ProviderModel> models;
 };
 
+// A key a plugin declares for its [plugins.<id>] table (plugin.h jcode_config_decl).
+enum class KeyType { string, integer, boolean, string_list, string_table };
+struct KeySpec {
+  std::string key;
+  KeyType type = KeyType::string;
+};
+// "a string in double quotes", "a whole number", …: for messages.
+std::string_view key_type_text(KeyType t);
+
 struct HttpSettings {
   std::string ca_bundle;  // empty = system default
   std::optional<int64_t> connect_timeout_secs;
@@ -104,6 +113,21 @@ class Config {
   // A value of [plugins.<id>] by dotted key inside that table: strings as is, integers,
   // floats and booleans in TOML spelling, arrays and tables as JSON. For host->config_get.
   std::optional<std::string> plugin_value(std::string_view plugin_id, std::string_view key) const;
+  // A declared string-list setting: a string is one item, an array its strings.
+  std::optional<std::vector<std::string>> plugin_list(std::string_view plugin_id, std::string_view key) const;
+
+  // [plugins.<id>] against the keys the plugin declares: a value of the wrong type is an
+  // error naming file:line:column, the key and the type expected (nothing is converted, the
+  // file is not touched); a key it does not declare adds a warning naming the closest one.
+  // No declared keys: nothing is checked (a plugin older than ABI 1.2).
+  Status check_plugin_table(std::string_view plugin_id, const std::vector<KeySpec>& keys,
+                            std::vector<std::string>& warnings) const;
+  // [endpoints] entries that name no declared endpoint (known: "<plugin>.<name>"): a
+  // warning each naming the closest known name. An entry whose plugin part is none of
+  // `plugins` and close to no known name is left alone (its plugin may be uninstalled or
+  // disabled, which is not a mistake in the file).
+  void check_endpoint_names(const std::vector<std::string>& known, const std::vector<std::string>& plugins,
+                            std::vector<std::string>& warnings) const;
 
   // Effective trust lists (env override applied), normalised: lowercased, sorted, unique.
   std::vector<std::string> trusted_external_source_paths() const;

@@ -19,6 +19,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace jcode::endpoints {
 
@@ -47,6 +49,15 @@ Result<std::string> resolve_runtime(std::string_view url, std::string_view setti
 // Checks one URL against the rules above; `setting` names where it came from and goes into
 // the error message ("JCODE_ENDPOINT_OPENAI_TOKEN", "[endpoints] \"openai.token\" in …").
 Status validate_url(std::string_view url, std::string_view setting);
+
+// Settings that name no declared endpoint ([endpoints] "claude.nosuch",
+// JCODE_ENDPOINT_CLAUDE_BOGUS): one warning each, naming the closest declared name. Ignored
+// silently they would leave the user believing a URL is in use. `declared`: (plugin, name)
+// of every loaded plugin; `plugins`: the ids of every plugin found, loaded or not.
+std::vector<std::string> unknown_endpoint_settings(const std::vector<std::pair<std::string, std::string>>& declared,
+                                                   const std::vector<std::string>& plugins,
+                                                   const config::Config& config,
+                                                   const paths::Env& env = paths::process_env());
 
 // True for 127.0.0.0/8, ::1 (with or without brackets) and "localhost".
 bool is_loopback_host(std::string_view host);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace jcode::paths {
 
@@ -15,12 +16,19 @@ class Env {
   virtual ~Env() = default;
   // nullopt when unset. Callers treat an empty value as unset where that is the convention.
   virtual std::optional<std::string> get(std::string_view name) const = 0;
+  // The names of the variables that are set and start with prefix (to find misspelt
+  // settings); an environment that cannot list its names returns none.
+  virtual std::vector<std::string> names_with_prefix(std::string_view prefix) const {
+    (void)prefix;
+    return {};
+  }
 };
 
 // The real process environment (getenv). Thread-safe as long as nothing calls setenv.
 class ProcessEnv final : public Env {
  public:
   std::optional<std::string> get(std::string_view name) const override;
+  std::vector<std::string> names_with_prefix(std::string_view prefix) const override;
 };
 
 // A fixed map, for tests and for sandboxed plugin environments.
@@ -33,6 +41,7 @@ class MapEnv final : public Env {
     if (auto it = vars_.find(name); it != vars_.end()) vars_.erase(it);
   }
   std::optional<std::string> get(std::string_view name) const override;
+  std::vector<std::string> names_with_prefix(std::string_view prefix) const override;
 
  private:
   std::map<std::string, std::string, std::less<>> vars_;

@@ -92,6 +92,8 @@ enum class LogLevel : int32_t {
 // Every method may be called from any thread and must be thread-safe. `plugin` is the id of
 // the calling plugin. Strings passed in are copies owned by the bridge for the duration of
 // the call; keep your own copy of what you keep.
+struct PluginInfo;
+
 class HostServices {
  public:
   virtual ~HostServices() = default;
@@ -150,6 +152,11 @@ class HostServices {
   // a file the user's environment names (never one of jcode's own credential files).
   virtual Result<std::string> resolve_url(std::string_view plugin, std::string_view url, std::string_view setting);
   virtual Result<std::string> read_file(std::string_view plugin, std::string_view path, uint64_t max_bytes);
+
+  // Not an ABI call: the registry asks this before a plugin's create(). An error (a setting
+  // of the wrong type) keeps the plugin from starting, with that message. Default: nothing
+  // to check.
+  virtual Status check_config(const PluginInfo& plugin);
 };
 
 // The error the defaults return: JCODE_E_NOT_SUPPORTED, naming the service.

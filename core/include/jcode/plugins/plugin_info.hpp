@@ -38,6 +38,13 @@ struct AliasDecl {
   bool deprecated() const { return (flags & JCODE_ALIAS_F_DEPRECATED) != 0; }
 };
 
+// A setting of [plugins.<id>] the plugin declares (ABI 1.2).
+struct ConfigKeyDecl {
+  std::string key;
+  int32_t type = JCODE_CONFIG_STRING;  // JCODE_CONFIG_*
+  std::string help;
+};
+
 enum class LoginMethod : int32_t {
   oauth_pkce = JCODE_LOGIN_OAUTH_PKCE,
   device = JCODE_LOGIN_DEVICE,
@@ -84,6 +91,8 @@ struct PluginInfo {
   std::optional<LoginInfo> login;
   std::optional<TransportInfo> transport;
   std::vector<AliasDecl> aliases;
+  // nullopt: the plugin declares no settings (NULL, or a 1.0/1.1 plugin): none are checked.
+  std::optional<std::vector<ConfigKeyDecl>> config_keys;
 
   bool has_role(uint32_t role) const { return (roles & role) != 0; }
   bool thread_safe() const { return (flags & JCODE_PLUGIN_F_THREAD_SAFE) != 0; }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <jcode/error.hpp>
+#include <jcode/paths/env.hpp>
 #include <jcode/plugins/registry.hpp>
 #include <jcode/plugins/search_path.hpp>
 
@@ -27,8 +28,12 @@ std::string list_text(const Registry& registry, const ListOptions& options = {})
 // One plugin: roles, declared endpoints with their effective URLs (through
 // registry.services().endpoint_url), credential sources in discovery order, login and
 // transport details. JCODE_E_NOT_FOUND (with the skip reason when there is one) otherwise.
-Result<nlohmann::json> info_json(const Registry& registry, std::string_view id);
-Result<std::string> info_text(const Registry& registry, std::string_view id);
+// Sources show, besides the declared location, the file jcode reads for them in `env`
+// (JCODE_HOME moves jcode's own files and other tools' files under $JCODE_HOME/external/).
+Result<nlohmann::json> info_json(const Registry& registry, std::string_view id,
+                                 const paths::Env& env = paths::process_env());
+Result<std::string> info_text(const Registry& registry, std::string_view id,
+                              const paths::Env& env = paths::process_env());
 
 // "credentials, login, transport"
 std::string roles_text(uint32_t roles);

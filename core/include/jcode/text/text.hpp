@@ -57,4 +57,9 @@ FormFields form_decode(std::string_view body);
 // The first value of key, or nullopt.
 std::optional<std::string> form_value(const FormFields& fields, std::string_view key);
 
+// Levenshtein distance (bytes), for "did you mean" suggestions.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+// The candidate nearest to `word`, when it is within max_distance edits; "" otherwise.
+std::string closest(std::string_view word, const std::vector<std::string>& candidates, std::size_t max_distance = 3);
+
 }  // namespace jcode::text
