@@ -196,6 +196,19 @@ int cmd_login(app::Context& ctx, const LoginOptions& opt) {
       break;
     }
     case plugins::LoginMethod::api_key: {
+      // Say what is already there before asking: the user may not need to paste anything, and
+      // a key in the environment keeps winning over the file this login writes.
+      if (auto d = pa.discover(false, false, /*probe_only=*/true); d && d->found) {
+        const auto& f = *d->found;
+        std::cerr << "jcode: a " << info.display_name << " API key is already configured (" << f.source.label
+                  << ", " << f.where << ").";
+        if (f.source.kind == model::SourceKind::env_var)
+          std::cerr << " It takes precedence over " << path_text << ": unset " << f.source.location
+                    << " to use the key you enter now.";
+        else
+          std::cerr << " The key you enter now is saved to " << path_text << " and used from then on.";
+        std::cerr << "\n";
+      }
       std::string key;
       auto c = ui::default_console();
       if (c.interactive) {

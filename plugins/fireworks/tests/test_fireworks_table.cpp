@@ -23,10 +23,12 @@ TEST_CASE("fireworks: the declared tables") {
   CHECK(std::string(p.api->endpoints[0]->name) == "api");
   CHECK(std::string(p.api->endpoints[0]->default_url) == "https://api.fireworks.ai/inference/v1");
   CHECK(p.api->endpoints[1] == nullptr);
-  // The environment first, then the file `jcode login` writes.
-  REQUIRE(p.api->sources[0] != nullptr);
-  REQUIRE(p.api->sources[1] != nullptr);
-  CHECK(p.api->sources[2] == nullptr);
+  // The environment first, then the file `jcode login` writes, then approved OpenCode/pi files.
+  for (int i = 0; i < 4; ++i) REQUIRE(p.api->sources[i] != nullptr);
+  CHECK(p.api->sources[4] == nullptr);
+  CHECK(std::string(p.api->sources[2]->id) == "opencode_auth_json");
+  CHECK(std::string(p.api->sources[3]->id) == "pi_auth_json");
+  CHECK((p.api->sources[3]->flags & JCODE_SOURCE_F_SHARED) != 0);
   CHECK(p.api->sources[0]->kind == JCODE_SOURCE_ENV_VAR);
   CHECK(std::string(p.api->sources[0]->location) == "FIREWORKS_API_KEY");
   CHECK(p.api->sources[1]->kind == JCODE_SOURCE_APP_ENV_FILE);
