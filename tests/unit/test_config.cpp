@@ -358,3 +358,33 @@ TEST_CASE("config: [endpoints] names that match no declared endpoint warn with t
   CHECK(w[1].find("/j/config.toml:3: [endpoints] \"claude.nosuch\" names no endpoint of claude") == 0);
   // "gone.api": a plugin that is not installed, close to nothing known: not a mistake here.
 }
+
+TEST_CASE("config: a provider profile is added as text; a replace cuts only its own sections") {
+  jcode::config::ProviderProfile p;
+  p.name = "my-api";
+  p.type = "openai-compatible";
+  p.base_url = "https://llm.example.com/v1";
+  p.default_model = "m1";
+  p.models.push_back({"m1", 1000});
+  const std::string text = "# top\n[providers.my-api]\nbase_url = \"https://old\"\n\n[[providers.my-api.models]]\n"
+                           "id = \"old\"\n\n[plugins.claude]  # mine\nuser_agent = \"ua\"\n";
+  auto c = Config::parse(text, "/j/config.toml", MapEnv{});
+  REQUIRE(c.ok());
+  auto st = c->add_provider_profile_text(p, false);
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.error().message.find("--overwrite") != std::string::npos);
+  REQUIRE(c->add_provider_profile_text(p, true).ok());
+  auto t = c->edited_text();
+  REQUIRE(t);
+  CHECK(t->find("# top\n") == 0);
+  CHECK(t->find("[plugins.claude]  # mine\nuser_agent = \"ua\"\n") != std::string::npos);
+  CHECK(t->find("https://old") == std::string::npos);
+  CHECK(c->provider("my-api")->base_url == "https://llm.example.com/v1");
+  CHECK(c->provider("my-api")->models.at(0).context_window == 1000);
+
+  // A profile written with dotted keys elsewhere cannot be cut as text: refused, unchanged.
+  auto d = Config::parse("providers.my-api.base_url = \"https://old\"\n", "/j/config.toml", MapEnv{});
+  REQUIRE(d.ok());
+  CHECK_FALSE(d->add_provider_profile_text(p, true).ok());
+  CHECK(d->provider("my-api")->base_url == "https://old");
+}

@@ -192,6 +192,27 @@ int main(int argc, char** argv) {
 
   // jcode auth-test
   AuthTestOptions auth_test;
+  ProviderAddOptions provider_add;
+  auto* provider_cmd = app.add_subcommand("provider", "Named provider profiles for Chat Completions APIs");
+  provider_cmd->require_subcommand(1);
+  auto* padd = provider_cmd->add_subcommand("add", "Save a named Chat Completions API profile to config.toml");
+  padd->add_option("name", provider_add.name, "Profile name (letters, digits, '_' or '-')")->required();
+  padd->add_option("--base-url,--api-base", provider_add.base_url, "API base, e.g. https://llm.example.com/v1")->required();
+  padd->add_option("-m,--model", provider_add.model, "Default model id")->required();
+  padd->add_option("--context-window", provider_add.context_window, "The model's context window, in tokens");
+  padd->add_option("--api-key-env", provider_add.api_key_env, "Variable that holds the key");
+  padd->add_option("--api-key", provider_add.api_key, "Refused: use --api-key-stdin");
+  padd->add_flag("--api-key-stdin", provider_add.api_key_stdin, "Read the key from stdin and save it");
+  padd->add_flag("--no-api-key", provider_add.no_api_key, "The server needs no key");
+  padd->add_option("--auth", provider_add.auth, "bearer (default), api-key or none");
+  padd->add_option("--auth-header", provider_add.auth_header, "Header for --auth api-key (default api-key)");
+  padd->add_option("--env-file", provider_add.env_file, "Env file name in jcode's config dir (default provider-<name>.env)");
+  padd->add_flag("--set-default,--default", provider_add.set_default, "Make it the default provider");
+  padd->add_flag("--overwrite", provider_add.overwrite, "Replace an existing profile of that name");
+  padd->add_flag("--provider-routing", provider_add.provider_routing, "The API routes between providers (OpenRouter-style)");
+  padd->add_flag("--model-catalog", provider_add.model_catalog, "The API lists its models");
+  padd->callback([&] { action = [&](app::Context& c) { return cmd_provider_add(c, provider_add); }; });
+
   auto* at_cmd = app.add_subcommand("auth-test", "Verify a provider end to end: credentials, refresh, smoke prompts");
   at_cmd->add_flag("--login", auth_test.login, "Log in first");
   at_cmd->add_flag("--all-configured", auth_test.all_configured, "Test every provider that has credentials");
@@ -219,11 +240,11 @@ int main(int argc, char** argv) {
   // Every command may hold tokens in memory: no core file, no ptrace by other processes.
   if (auto st = log::disable_core_dumps(); !st) log::debug(st.error().message);
   if (!global.provider_profile.empty()) {
-    // Named profiles are offered by a provider plugin; none in this build does yet: say so
-    // instead of ignoring the flag.
-    std::cerr << "jcode: --provider-profile " << global.provider_profile
-              << ": named provider profiles are not supported by this jcode build yet (no installed provider "
-                 "plugin offers them); use --provider <id>\n";
+    // `jcode provider add` saves profiles, but no installed provider plugin runs them yet:
+    // say so instead of ignoring the flag.
+    std::cerr << "jcode: --provider-profile " << log::for_terminal(global.provider_profile)
+              << ": this jcode build can save named profiles (`jcode provider add`) but cannot run them yet; use "
+                 "--provider <id>\n";
     return exit_usage;
   }
   std::optional<app::Context> own;

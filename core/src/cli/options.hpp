@@ -58,4 +58,23 @@ struct AuthTestOptions {
   std::optional<std::string> output;
 };
 
+// `jcode provider add NAME …`: a named Chat Completions API profile in config.toml.
+struct ProviderAddOptions {
+  std::string name;
+  std::string base_url;                 // --base-url / --api-base
+  std::string model;                    // -m / --model
+  std::optional<int64_t> context_window;
+  std::string api_key_env;              // --api-key-env NAME: the key stays in that variable
+  std::optional<std::string> api_key;   // --api-key VALUE: refused (argv is visible to every user)
+  bool api_key_stdin = false;
+  bool no_api_key = false;
+  std::string auth;                     // bearer | api-key | none
+  std::string auth_header;
+  std::string env_file;
+  bool set_default = false;
+  bool overwrite = false;
+  bool provider_routing = false;
+  bool model_catalog = false;
+};
+
 }  // namespace jcode::cli

@@ -581,7 +581,102 @@ bool Config::remove_provider_profile(std::string_view name) {
 void Config::set_default_provider(std::string_view provider, std::optional<std::string_view> model) {
   auto& t = child_table(impl_->root, "provider");
   t.insert_or_assign("default_provider", std::string(provider));
-  if (model) t.insert_or_assign("default_model", std::string(*model));
+  impl_->dirty.emplace_back("provider", "default_provider");
+  if (model) {
+    t.insert_or_assign("default_model", std::string(*model));
+    impl_->dirty.emplace_back("provider", "default_model");
+  }
+}
+
+namespace {
+
+// "[providers.x]" / "[[providers.x.models]]" and the like: the table a header line opens,
+// or "" when the line is no header. Quoted header keys are not recognised (then the profile
+// cannot be cut as text and the caller says so).
+std::string header_table(std::string_view raw) {
+  const std::string trimmed = text::trim(raw, kBlank);
+  const std::string_view line = trimmed;
+  if (line.empty() || line.front() != '[') return {};
+  const bool array = line.starts_with("[[");
+  const std::size_t open = array ? 2 : 1;
+  const auto close = line.find(array ? "]]" : "]", open);
+  if (close == std::string_view::npos) return {};
+  return text::trim(line.substr(open, close - open), kBlank);
+}
+
+std::string quoted_toml(const std::string& v) { return nlohmann::json(v).dump(); }
+
+std::string render_profile(const ProviderProfile& p) {
+  std::string out = "[providers." + p.name + "]\n";
+  auto str = [&](const char* k, const std::string& v) {
+    if (!v.empty()) out += std::string(k) + " = " + quoted_toml(v) + "\n";
+  };
+  auto flag = [&](const char* k, const std::optional<bool>& v) {
+    if (v) out += std::string(k) + " = " + (*v ? "true" : "false") + "\n";
+  };
+  str("type", p.type);
+  str("base_url", p.base_url);
+  str("auth", p.auth);
+  str("auth_header", p.auth_header);
+  str("api_key_env", p.api_key_env);
+  str("env_file", p.env_file);
+  str("default_model", p.default_model);
+  flag("requires_api_key", p.requires_api_key);
+  flag("provider_routing", p.provider_routing);
+  flag("model_catalog", p.model_catalog);
+  for (const auto& m : p.models) {
+    out += "\n[[providers." + p.name + ".models]]\nid = " + quoted_toml(m.id) + "\n";
+    if (m.context_window) out += "context_window = " + std::to_string(*m.context_window) + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+Status Config::add_provider_profile_text(const ProviderProfile& p, bool replace) {
+  const std::string table = "providers." + p.name;
+  const std::string file = impl_->path.string();
+  std::string text = impl_->text;
+  if (provider(p.name)) {
+    if (!replace)
+      return Error{JCODE_E_INVALID_ARG, "a profile named '" + p.name + "' already exists in " + file +
+                                            "; pass --overwrite to replace it (nothing was changed)"};
+    // Cut every section that belongs to the profile: its header line up to the next header.
+    std::string kept;
+    bool cutting = false;
+    for (std::size_t at = 0; at < text.size();) {
+      const auto nl = text.find('\n', at);
+      const std::string_view line(text.data() + at, (nl == std::string::npos ? text.size() : nl + 1) - at);
+      const std::string h = header_table(line);
+      if (!h.empty()) cutting = h == table || h.starts_with(table + ".");
+      if (!cutting) kept += line;
+      at = nl == std::string::npos ? text.size() : nl + 1;
+    }
+    text = std::move(kept);
+  }
+  if (!text.empty() && text.back() != '\n') text += '\n';
+  if (!text.empty()) text += '\n';
+  text += render_profile(p);
+  auto next = parse(text, impl_->path, paths::MapEnv{});
+  if (!next) return next.error();
+  auto got = next->provider(p.name);
+  // What was written must read back as the profile, and nothing else may have changed.
+  auto without = [&](const Config& c) {
+    Config out = c;
+    out.remove_provider_profile(p.name);
+    if (auto* t = out.impl_->root["providers"].as_table(); t != nullptr && t->empty()) out.impl_->root.erase("providers");
+    return out;
+  };
+  Config expect = without(*this);
+  Config actual = without(*next);
+  if (!got || got->base_url != p.base_url || got->default_model != p.default_model ||
+      actual.impl_->root != expect.impl_->root)
+    return Error{JCODE_E_INVALID_ARG, "cannot replace the profile '" + p.name + "' in " + file +
+                                          " without touching other settings (is it written with dotted keys or "
+                                          "inline tables?); edit or remove it by hand (nothing was changed)"};
+  impl_->root = std::move(next->impl_->root);
+  impl_->text = std::move(text);
+  return {};
 }
 
 bool Config::had_comments() const { return impl_->had_comments; }

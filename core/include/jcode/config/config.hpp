@@ -152,6 +152,11 @@ class Config {
   // Name must match [A-Za-z0-9][A-Za-z0-9_-]{0,63}.
   Status set_provider_profile(const ProviderProfile& profile);
   bool remove_provider_profile(std::string_view name);
+  // Adds [providers.<name>] (and its [[providers.<name>.models]]) to the file's text, every
+  // other byte kept; with replace, an existing profile's sections are cut out first. The
+  // result is re-parsed and must hold exactly the profile; an error (the profile exists
+  // without replace, or its sections are not plain headers that can be cut) changes nothing.
+  Status add_provider_profile_text(const ProviderProfile& profile, bool replace);
   void set_default_provider(std::string_view provider,
                             std::optional<std::string_view> model = std::nullopt);
 
