@@ -242,12 +242,13 @@ class Gemini : public plugin::Instance {
     host().notify("Gemini Code Assist: setting up this account (tier " + s.tier + ")…");
     json body = onboard_body(s, env);
     google::ApiReply op = google::call_json(host(), "POST", base + ":onboardUser", access, &body);
+    std::string call = "onboardUser";
     int64_t poll_ms = 5000;
     if (auto v = google::env_nonblank(host(), "JCODE_GEMINI_ONBOARD_POLL_MS")) poll_ms = std::max<int64_t>(0, std::atoll(v->c_str()));
     constexpr int kMaxPolls = 60;
     for (int polls = 0;; ++polls) {
       if (op.status != JCODE_OK) return op.status;
-      if (!op.ok()) return fail(http_failure("onboardUser", op.http_status, google::error_text(op)));
+      if (!op.ok()) return fail(http_failure(call, op.http_status, google::error_text(op)));
       Operation o = read_operation(op.body);
       if (o.done) {
         if (!o.error.empty()) return host().error(JCODE_E_SERVER, o.error);
@@ -267,6 +268,7 @@ class Gemini : public plugin::Instance {
       }
       if (host().cancelled()) return host().error(JCODE_E_CANCELLED, "Gemini Code Assist onboarding was cancelled");
       op = google::call_json(host(), "GET", base + "/" + o.name, access, nullptr);
+      call = "onboarding operation " + o.name;
     }
   }
 
