@@ -2,6 +2,7 @@
 #include <jcode/support/json_file.hpp>
 #include <jcode/support/stream_send.hpp>
 
+#include <cctype>
 #include <cstdlib>
 
 namespace jcode::support::google {
@@ -169,6 +170,46 @@ std::string error_text(const ApiReply& r) {
   for (char& c : raw)
     if (c == '\n' || c == '\r') c = ' ';
   return raw.empty() ? "no details" : raw;
+}
+
+ApiReply refresh(const plugin::Host& host, const std::string& token_url, std::string_view client_id,
+                 std::string_view client_secret, std::string_view refresh_token) {
+  auto enc = [](std::string_view v) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : v) {
+      if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
+      else {
+        out += '%';
+        out += hex[c >> 4];
+        out += hex[c & 15];
+      }
+    }
+    return out;
+  };
+  std::string body = "grant_type=refresh_token&refresh_token=" + enc(refresh_token) + "&client_id=" + enc(client_id);
+  if (!client_secret.empty()) body += "&client_secret=" + enc(client_secret);
+  Headers h{{"content-type", "application/x-www-form-urlencoded"}, {"accept", "application/json"}};
+  std::vector<jcode_kv> kv = plugin::kv_list(h.items());
+  plugin::BufferedResponse resp;
+  jcode_http_request req = plugin::http_request("POST", token_url, kv, body, JCODE_HTTP_F_RETRY, 30000);
+  ApiReply r;
+  r.status = host.http(req, resp.sink());
+  for (volatile char& c : body) c = 0;
+  if (r.status != JCODE_OK) return r;
+  r.http_status = resp.status();
+  r.raw = resp.body();
+  r.body = json::parse(r.raw, nullptr, false);
+  if (r.body.is_discarded()) r.body = nullptr;
+  if (r.body.is_object())
+    for (const char* k : {"access_token", "refresh_token", "id_token"})
+      if (r.body.contains(k) && r.body[k].is_string()) host.add_secret(r.body[k].get<std::string>());
+  return r;
+}
+
+bool stale(const Tokens& t, int64_t now_ms) {
+  if (t.access.empty()) return true;
+  return t.expiry_date_ms != 0 && t.expiry_date_ms <= now_ms + 60000;
 }
 
 std::optional<std::string> userinfo_email(const plugin::Host& host, const std::string& url, std::string_view access) {

@@ -73,6 +73,13 @@ ApiReply call_json(const plugin::Host& host, std::string_view method, const std:
 // {"error":{"code","message","status"}} → "message (STATUS)"; else a short body excerpt.
 std::string error_text(const ApiReply& r);
 
+// A refresh grant (form body, client secret included) at `token_url`.
+ApiReply refresh(const plugin::Host& host, const std::string& token_url, std::string_view client_id,
+                 std::string_view client_secret, std::string_view refresh_token);
+
+// True when the token expires within 60 s (or its expiry is unknown and it has none).
+bool stale(const Tokens& t, int64_t now_ms);
+
 // The account's email from a userinfo endpoint (v1 or v2 shape); nullopt when unavailable.
 std::optional<std::string> userinfo_email(const plugin::Host& host, const std::string& url, std::string_view access);
 
