@@ -5,6 +5,7 @@
 // Strict where Google is: PKCE S256 required, the client secret checked, a refresh token only
 // for access_type=offline&prompt=consent, refresh without rotation, registered redirects only,
 // JSON-Schema-only keys in function declarations refused, functionResponses must answer calls.
+#include <mutex>
 #include <set>
 
 #include "modules.hpp"
@@ -109,9 +110,14 @@ struct GoogleState {
   std::set<std::string> api_keys{"emulator-gemini-api-key"};
 };
 
-GoogleState& gs() {
-  static GoogleState s;
-  return s;
+// The caller holds st.mu. A reset (or a new State at the same address) starts over.
+GoogleState& gs(const State& st) {
+  static std::mutex all_mu;  // guards the map only; each slot is guarded by its State's mu
+  static std::map<const State*, std::pair<std::uint64_t, GoogleState>> all;
+  std::lock_guard lk(all_mu);
+  auto& slot = all[&st];
+  if (slot.first != st.epoch) slot = {st.epoch, GoogleState{}};
+  return slot.second;
 }
 
 std::string token_provider(const GoogleClient& c) { return "google-" + c.product; }
@@ -172,7 +178,7 @@ Response authorize(State& st, const ParamMap& q) {
   pc.offline = get("access_type") == "offline" && get("prompt") == "consent";
   pc.expires_at = st.now() + st.config.code_ttl_s;
   const std::string code = "4/0Aemu_" + random_alnum(48);
-  gs().codes[code] = pc;
+  gs(st).codes[code] = pc;
   return back({{"code", code}, {"scope", scope}});
 }
 
@@ -186,8 +192,8 @@ Response token(State& st, const Request& req) {
   if (get("client_secret") != c->secret) return oauth_error(401, "invalid_client", "Unauthorized");
   const std::string grant = get("grant_type");
   if (grant == "authorization_code") {
-    auto it = gs().codes.find(get("code"));
-    if (it == gs().codes.end() || it->second.client != c) return oauth_error(400, "invalid_grant", "Malformed auth code.");
+    auto it = gs(st).codes.find(get("code"));
+    if (it == gs(st).codes.end() || it->second.client != c) return oauth_error(400, "invalid_grant", "Malformed auth code.");
     PendingCode& pc = it->second;
     if (pc.used) return oauth_error(400, "invalid_grant", "Bad Request");
     if (st.now() >= pc.expires_at) return oauth_error(400, "invalid_grant", "Bad Request");
@@ -240,7 +246,7 @@ Response load_code_assist(State& st, const Request& req) {
   const std::string asked = body->contains("cloudaicompanionProject") && (*body)["cloudaicompanionProject"].is_string()
                                 ? (*body)["cloudaicompanionProject"].get<std::string>()
                                 : "";
-  GoogleState& g = gs();
+  GoogleState& g = gs(st);
   if (g.mode == "forbidden") return g_error(403, "The caller does not have permission", "PERMISSION_DENIED");
   if (g.mode == "validation")
     return Response::json(200, {{"ineligibleTiers",
@@ -276,7 +282,7 @@ Response onboard_user(State& st, const Request& req) {
   if (tier == "standard-tier" && !has_project)
     return g_error(400, "Precondition check failed: this tier needs cloudaicompanionProject", "FAILED_PRECONDITION");
   if (tier != "free-tier" && tier != "standard-tier") return g_error(400, "Unknown tier " + tier, "INVALID_ARGUMENT");
-  GoogleState& g = gs();
+  GoogleState& g = gs(st);
   Operation op;
   op.polls_left = g.onboard_polls;
   op.project = tier == "free-tier" ? g.project : (*body)["cloudaicompanionProject"].get<std::string>();
@@ -293,10 +299,10 @@ Response onboard_user(State& st, const Request& req) {
 Response get_operation(State& st, const Request& req) {
   if (!bearer_of(st, req, {"google-gemini", "google-antigravity"})) return unauthenticated();
   const std::string name = "operations/" + req.captures.at(0);
-  auto it = gs().ops.find(name);
-  if (it == gs().ops.end()) return g_error(404, "Operation " + name + " not found", "NOT_FOUND");
+  auto it = gs(st).ops.find(name);
+  if (it == gs(st).ops.end()) return g_error(404, "Operation " + name + " not found", "NOT_FOUND");
   if (--it->second.polls_left > 0) return Response::json(200, {{"name", name}, {"done", false}});
-  gs().onboarded = true;
+  gs(st).onboarded = true;
   return Response::json(200, {{"name", name}, {"done", true},
                               {"response", {{"cloudaicompanionProject", {{"id", it->second.project}, {"name", it->second.project}}}}}});
 }
@@ -433,7 +439,7 @@ Response code_assist_generate(State& st, const Request& req) {
     return g_error(400, "Invalid JSON payload: request is required", "INVALID_ARGUMENT");
   {
     std::lock_guard lk(st.mu);
-    const GoogleState& g = gs();
+    const GoogleState& g = gs(st);
     const std::string project = (*body)["project"].get<std::string>();
     if (g.mode != "workspace" && project != g.project)
       return g_error(403, "Permission denied on resource project " + project + ".", "PERMISSION_DENIED");
@@ -447,7 +453,7 @@ Response api_generate(State& st, const Request& req) {
   const std::string key = req.header("x-goog-api-key");
   {
     std::lock_guard lk(st.mu);
-    if (key.empty() || !gs().api_keys.count(key))
+    if (key.empty() || !gs(st).api_keys.count(key))
       return g_error(400, "API key not valid. Please pass a valid API key.", "INVALID_ARGUMENT",
                      json::array({{{"@type", "type.googleapis.com/google.rpc.ErrorInfo"}, {"reason", "API_KEY_INVALID"},
                                    {"domain", "googleapis.com"}}}));
@@ -540,7 +546,7 @@ void register_google(Router& r, State& st) {
     auto b = parse_json_object(req.body);
     if (!b) return Response::json(400, {{"error", "body must be a JSON object"}});
     std::lock_guard lk(st.mu);
-    GoogleState& g = gs();
+    GoogleState& g = gs(st);
     if (b->contains("mode")) {
       const std::string m = (*b)["mode"].get<std::string>();
       static const std::set<std::string> modes{"free", "onboarded", "workspace", "validation", "ineligible", "forbidden"};
