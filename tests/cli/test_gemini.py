@@ -5,10 +5,13 @@ generation with tools, Gemini CLI's file read in place and never written, the AP
 and auth-test."""
 import json
 import os
+import pty
+import select
+import subprocess
 import time
 import urllib.parse
 
-from jcode_testlib import JcodeTestCase
+from jcode_testlib import JCODE, JcodeTestCase
 
 AUTH = "/accounts.google.com/o/oauth2/v2/auth"
 TOKEN = "/oauth2.googleapis.com/token"
@@ -60,6 +63,88 @@ class Gemini(JcodeTestCase):
                        "expiry_date": minted["expiry_date"]}, f)
         os.chmod(path, 0o600)
         return path, minted
+
+    def on_terminal(self, *args):
+        """Runs jcode on a pseudo-terminal; returns (send, read_until, wait)."""
+        env = self.env()
+        del env["JCODE_NON_INTERACTIVE"]
+        master, slave = pty.openpty()
+        proc = subprocess.Popen([JCODE, *args], env=env, cwd=self.work, stdin=slave, stdout=slave, stderr=slave,
+                                start_new_session=True)
+        os.close(slave)
+        self.addCleanup(os.close, master)
+
+        def stop():
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+        self.addCleanup(stop)
+        buf = [b""]
+
+        def read_until(needle, seconds=15):
+            deadline = time.monotonic() + seconds
+            while needle not in buf[0] and time.monotonic() < deadline:
+                ready, _, _ = select.select([master], [], [], max(0.0, deadline - time.monotonic()))
+                if not ready:
+                    continue
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                buf[0] += chunk
+            return needle in buf[0]
+
+        def send(text):
+            os.write(master, (text + "\r").encode())
+
+        self.terminal_output = lambda: buf[0]
+
+        return send, read_until, lambda: (proc.wait(timeout=30), buf[0])
+
+    def test_interactive_login_offers_oauth_or_an_api_key(self):
+        send, read_until, wait = self.on_terminal("login", "--provider", "gemini")
+        self.assertTrue(read_until(b"api-key"), "no choice offered")
+        send("api-key")
+        self.assertTrue(read_until(b"Gemini API key"), "no key prompt")
+        send(API_KEY)
+        code, out = wait()
+        self.assertEqual(code, 0, out)
+        self.assertNotIn(API_KEY.encode(), out)
+        with open(os.path.join(self.home, ".config", "jcode", "gemini.env")) as f:
+            self.assertIn("GEMINI_API_KEY=" + API_KEY, f.read())
+        self.assertFalse(os.path.exists(self.jcode_path("gemini_oauth.json")))
+
+    def test_no_browser_on_a_terminal_pastes_the_code_from_the_authcode_page(self):
+        send, read_until, wait = self.on_terminal("login", "--provider", "gemini", "--no-browser")
+        self.assertTrue(read_until(b"and press Enter"), "no paste prompt")
+        text = self.terminal_output().decode(errors="replace")
+        url = next(w for w in text.split() if AUTH + "?" in w)
+        self.assertIn("redirect_uri=https%3A%2F%2Fcodeassist.google.com%2Fauthcode", url)
+        location = self.follow_authorize(url)
+        send(query(location)["code"][0])
+        code, out = wait()
+        self.assertEqual(code, 0, out)
+        self.assertPrivateFile(self.jcode_path("gemini_oauth.json"))
+
+    def test_consent_refused_on_a_terminal_leaves_the_gemini_cli_file_unread(self):
+        path, _ = self.gemini_cli_file()
+        with open(path, "rb") as f:
+            before_bytes = f.read()
+        send, read_until, wait = self.on_terminal("--provider", "gemini", "run", "hello")
+        self.assertTrue(read_until(b"[y/N]"), "no consent prompt")
+        send("n")
+        code, out = wait()
+        self.assertNotEqual(code, 0, out)
+        self.assertEqual(self.wire(GENERATE), [])
+        self.assertEqual(self.wire(LOAD), [])
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(), before_bytes)
+        cfg = self.jcode_path("config.toml")
+        if os.path.exists(cfg):
+            with open(cfg) as f:
+                self.assertNotIn("gemini_cli_oauth_creds", f.read())
 
     def test_scriptable_login_then_run_onboards_and_streams(self):
         info, done = self.scripted_login()
