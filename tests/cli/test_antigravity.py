@@ -142,6 +142,25 @@ class Antigravity(JcodeTestCase):
                          ["1071006060591-tmhssin2h21lcre235vtolojh4g403ep.apps.googleusercontent.com"])
         self.assertTrue(self.wire(LOAD)[0]["headers"]["user-agent"].startswith("antigravity/9.9.9 "))
 
+    def test_own_client_logs_in_and_refreshes_with_that_client(self):
+        env = self.env(JCODE_ANTIGRAVITY_CLIENT_ID="emulator-own-antigravity-client.apps.googleusercontent.com",
+                       JCODE_ANTIGRAVITY_CLIENT_SECRET="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ret")
+        info, _ = self.scripted_login(env)
+        self.assertEqual(query(info["auth_url"])["client_id"], ["emulator-own-antigravity-client.apps.googleusercontent.com"])
+        doc = self.tokens()
+        doc["expiry_date"] = int(time.time() * 1000) - 1000
+        doc.pop("project_id")
+        with open(self.jcode_path("antigravity_oauth.json"), "w") as f:
+            json.dump(doc, f)
+        p = self.jcode("--provider", "antigravity", "run", "Reply with exactly OWN_OK", env=env, check=0)
+        self.assertEqual(p.stdout, "OWN_OK\n")
+        refresh = [r["body"] for r in self.wire(TOKEN) if "grant_type=refresh_token" in r["body"]]
+        self.assertEqual(len(refresh), 1)
+        self.assertIn("client_id=emulator-own-antigravity-client.apps.googleusercontent.com", refresh[0])
+        after = self.tokens()
+        self.assertEqual(after["project_id"], "ag-project-7")  # fetched again after the refresh
+        self.assertEqual(after["refresh_token"], doc["refresh_token"])
+
     def test_auth_test_runs_the_smoke_through_the_cli(self):
         self.scripted_login()
         p = self.jcode("--json", "--provider", "antigravity", "auth-test")

@@ -261,6 +261,20 @@ class Gemini(JcodeTestCase):
         self.assertEqual(query(info["auth_url"])["client_id"], ["emulator-own-gemini-client.apps.googleusercontent.com"])
         body = self.wire(TOKEN)[0]["body"]
         self.assertIn("client_secret=GOCSPX-emulator-own-gemini-secret", body)
+        # The refresh uses the same client (the plugin refreshes it; Google binds tokens to clients).
+        doc = self.tokens()
+        doc["expiry_date"] = int(time.time() * 1000) - 1000
+        with open(self.jcode_path("gemini_oauth.json"), "w") as f:
+            json.dump(doc, f)
+        p = self.jcode("--provider", "gemini", "run", "Reply with exactly OWN_CLIENT_OK", env=env, check=0)
+        self.assertEqual(p.stdout, "OWN_CLIENT_OK\n")
+        refresh = [r["body"] for r in self.wire(TOKEN) if "grant_type=refresh_token" in r["body"]]
+        self.assertEqual(len(refresh), 1)
+        self.assertIn("client_id=emulator-own-gemini-client.apps.googleusercontent.com", refresh[0])
+        after = self.tokens()
+        self.assertEqual(after["refresh_token"], doc["refresh_token"])
+        self.assertGreater(after["expiry_date"], int(time.time() * 1000))
+        self.assertPrivateFile(self.jcode_path("gemini_oauth.json"))
         # A wrong secret is refused by Google's token endpoint with a clear error.
         bad = self.env(GEMINI_CLIENT_ID="emulator-own-gemini-client.apps.googleusercontent.com",
                        GEMINI_CLIENT_SECRET="wrong")

@@ -52,6 +52,17 @@ class Antigravity : public plugin::Instance {
     return google::put(host(), *p.tokens, out);
   }
 
+  // With JCODE_ANTIGRAVITY_CLIENT_ID set, jcode's own login is read and refreshed here with that
+  // client (the host's refresh knows only the declared one); otherwise the file source serves.
+  jcode_status resolve(const jcode_source_decl&, const jcode_credential_sink* out) {
+    auto id = google::env_nonblank(host(), "JCODE_ANTIGRAVITY_CLIENT_ID");
+    if (!id) return JCODE_E_DECLINE;
+    google::RuntimeClient rc{*id, google::env_nonblank(host(), "JCODE_ANTIGRAVITY_CLIENT_SECRET").value_or(kClientSecret),
+                             "JCODE_ANTIGRAVITY_CLIENT_ID/JCODE_ANTIGRAVITY_CLIENT_SECRET"};
+    return google::resolve_stored(host(), "jcode_antigravity_oauth", "antigravity_oauth.json", rc, kLogin,
+                                  [this](google::Tokens& t) { enrich(t); }, out);
+  }
+
   jcode_status serialize(const jcode_source_decl&, std::string_view current, const jcode_credential* cred, jcode_sink* out) {
     if (cred == nullptr) return plugin::write(out, "{}\n");
     std::string error;
@@ -154,7 +165,12 @@ constexpr jcode_source_decl kJcodeFile = plugin::source({.kind = JCODE_SOURCE_JC
                                                          .label = "jcode Antigravity OAuth",
                                                          .cred_kind = JCODE_CRED_OAUTH,
                                                          .flags = JCODE_SOURCE_F_LOGIN_TARGET});
-constexpr const jcode_source_decl* const kSources[] = {&kJcodeFile, &support::kOpenCodeAuthSource, &support::kPiAuthSource,
+constexpr jcode_source_decl kOwnClient = plugin::source({.kind = JCODE_SOURCE_PLUGIN,
+                                                         .id = "jcode_antigravity_oauth_own_client",
+                                                         .location = "antigravity_oauth.json with JCODE_ANTIGRAVITY_CLIENT_ID",
+                                                         .label = "jcode Antigravity OAuth (your JCODE_ANTIGRAVITY_CLIENT_ID client)",
+                                                         .cred_kind = JCODE_CRED_OAUTH});
+constexpr const jcode_source_decl* const kSources[] = {&kOwnClient, &kJcodeFile, &support::kOpenCodeAuthSource, &support::kPiAuthSource,
                                                        nullptr};
 
 // The client the host refreshes with ([plugins.antigravity] client_id/client_secret override it).

@@ -80,6 +80,16 @@ class Gemini : public plugin::Instance {
     return google::put(host(), *p.tokens, out);
   }
 
+  // With GEMINI_CLIENT_ID set, jcode's own login is read and refreshed here with that client
+  // (the host's refresh knows only the declared one); otherwise the file source below serves.
+  jcode_status resolve(const jcode_source_decl&, const jcode_credential_sink* out) {
+    auto id = google::env_nonblank(host(), "GEMINI_CLIENT_ID");
+    if (!id) return JCODE_E_DECLINE;
+    google::RuntimeClient rc{*id, google::env_nonblank(host(), "GEMINI_CLIENT_SECRET").value_or(kClientSecret),
+                             "GEMINI_CLIENT_ID/GEMINI_CLIENT_SECRET"};
+    return google::resolve_stored(host(), "jcode_gemini_oauth", "gemini_oauth.json", rc, kLogin, nullptr, out);
+  }
+
   jcode_status serialize(const jcode_source_decl&, std::string_view current, const jcode_credential* cred, jcode_sink* out) {
     if (cred == nullptr) return plugin::write(out, "{}\n");
     std::string error;
@@ -348,6 +358,11 @@ constexpr jcode_source_decl kJcodeFile = plugin::source({.kind = JCODE_SOURCE_JC
                                                          .label = "jcode Gemini OAuth",
                                                          .cred_kind = JCODE_CRED_OAUTH,
                                                          .flags = JCODE_SOURCE_F_LOGIN_TARGET});
+constexpr jcode_source_decl kOwnClient = plugin::source({.kind = JCODE_SOURCE_PLUGIN,
+                                                         .id = "jcode_gemini_oauth_own_client",
+                                                         .location = "gemini_oauth.json with GEMINI_CLIENT_ID",
+                                                         .label = "jcode Gemini OAuth (your GEMINI_CLIENT_ID client)",
+                                                         .cred_kind = JCODE_CRED_OAUTH});
 constexpr jcode_source_decl kGeminiCli = plugin::source({.kind = JCODE_SOURCE_EXTERNAL_FILE,
                                                          .id = "gemini_cli_oauth_creds",
                                                          .location = "~/.gemini/oauth_creds.json",
@@ -356,7 +371,7 @@ constexpr jcode_source_decl kGeminiCli = plugin::source({.kind = JCODE_SOURCE_EX
 // An API key wins over OAuth (JCODE_GEMINI_FORCE_OAUTH=1 declines the keys); the OAuth
 // sources follow in the spec's order.
 constexpr const jcode_source_decl* const kSources[] = {&kKeyEnv,    &kGoogleKeyEnv, &kEnvFile,
-                                                       &kJcodeFile, &kGeminiCli,    &support::kOpenCodeAuthSource,
+                                                       &kOwnClient, &kJcodeFile, &kGeminiCli,    &support::kOpenCodeAuthSource,
                                                        &support::kPiAuthSource, nullptr};
 
 // The client the host refreshes with (config [plugins.gemini] client_id/client_secret

@@ -51,49 +51,13 @@ class Google : public plugin::Instance {
   // The saved login, refreshed with the user's client when it is stale (Google does not rotate
   // refresh tokens, so two processes refreshing at once both end with a valid login).
   jcode_status resolve(const jcode_source_decl&, const jcode_credential_sink* out) {
-    std::string content;
-    jcode_status st = host().store_read(kTokensSource, content);
-    if (st == JCODE_E_NOT_FOUND) return JCODE_E_DECLINE;
-    if (st != JCODE_OK) return st;
-    google::Parsed p = google::parse_token_file(content, "google_oauth.json");
-    if (!p.error.empty()) return host().error(JCODE_E_PROTOCOL, p.error);
-    if (!p.tokens) return JCODE_E_DECLINE;
-    google::Tokens t = *p.tokens;
-    host().add_secret(t.access);
-    host().add_secret(t.refresh);
-    if (!google::stale(t, host().now_ms())) return google::put(host(), t, out);
-    if (t.refresh.empty())
-      return host().error(JCODE_E_AUTH_REQUIRED, "the saved Gmail login has expired and has no refresh token; run `" +
-                                                     std::string(kLogin) + "`");
-    auto client = saved_client();
-    if (!client)
-      return host().error(JCODE_E_AUTH_REQUIRED, "the Gmail login needs a refresh but google_credentials.json holds no "
-                                                 "OAuth client; run `" + std::string(kLogin) + " --credentials-file PATH`");
-    auto token_url = host().endpoint_url("token");
-    if (!token_url) return JCODE_E_INVALID_ARG;
-    host().add_secret(client->secret);
-    google::ApiReply r = google::refresh(host(), *token_url, client->id, client->secret, t.refresh);
-    if (r.status != JCODE_OK) return r.status;
-    if (!r.ok()) {
-      const std::string code = r.body.is_object() ? r.body.value("error", std::string()) : std::string();
-      const std::string why = google::error_text(r);
-      if (code == "invalid_grant")
-        return host().error(JCODE_E_AUTH_REQUIRED, "Google refused the saved Gmail login (" + why + "); run `" +
-                                                       std::string(kLogin) + "`");
-      if (code == "invalid_client" || code == "unauthorized_client")
-        return host().error(JCODE_E_AUTH_REQUIRED, "Google refused the OAuth client saved in google_credentials.json (" + why +
-                                                       "); import it again with `" + std::string(kLogin) +
-                                                       " --credentials-file PATH`");
-      return host().error(r.http_status >= 500 ? JCODE_E_SERVER : JCODE_E_PROTOCOL,
-                          "the Gmail token refresh failed (HTTP " + std::to_string(r.http_status) + ": " + why + ")");
+    google::RuntimeClient rc;
+    rc.what = "google_credentials.json";
+    if (auto c = saved_client()) {
+      rc.id = c->id;
+      rc.secret = c->secret;
     }
-    google::Parsed fresh = google::map_token_response(r.raw, &t, host().now_ms(), kLogin);
-    if (!fresh.tokens) return host().error(JCODE_E_PROTOCOL, fresh.error);
-    std::string error;
-    std::string text = google::serialize_token_file(content, *fresh.tokens, error);
-    if (!error.empty()) return host().error(JCODE_E_PROTOCOL, "google_oauth.json: " + error);
-    if (jcode_status ws = host().store_write(kTokensSource, text); ws != JCODE_OK) return ws;
-    return google::put(host(), *fresh.tokens, out);
+    return google::resolve_stored(host(), kTokensSource, "google_oauth.json", rc, kLogin, nullptr, out);
   }
 
   // ---- login ----

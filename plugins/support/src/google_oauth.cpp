@@ -212,6 +212,55 @@ bool stale(const Tokens& t, int64_t now_ms) {
   return t.expiry_date_ms != 0 && t.expiry_date_ms <= now_ms + 60000;
 }
 
+jcode_status resolve_stored(const plugin::Host& host, std::string_view source_id, std::string_view file_name,
+                            const RuntimeClient& client, std::string_view login_command,
+                            const std::function<void(Tokens&)>& after_refresh, const jcode_credential_sink* out) {
+  std::string content;
+  jcode_status st = host.store_read(source_id, content);
+  if (st == JCODE_E_NOT_FOUND) return JCODE_E_DECLINE;
+  if (st != JCODE_OK) return st;
+  Parsed p = parse_token_file(content, file_name);
+  if (!p.error.empty()) return host.error(JCODE_E_PROTOCOL, p.error);
+  if (!p.tokens) return JCODE_E_DECLINE;
+  Tokens t = *p.tokens;
+  host.add_secret(t.access);
+  host.add_secret(t.refresh);
+  if (!stale(t, host.now_ms())) return put(host, t, out);
+  const std::string login(login_command);
+  if (t.refresh.empty())
+    return host.error(JCODE_E_AUTH_REQUIRED, "the login in " + std::string(file_name) +
+                                                 " has expired and has no refresh token; run `" + login + "`");
+  if (client.id.empty())
+    return host.error(JCODE_E_AUTH_REQUIRED, "the login in " + std::string(file_name) + " needs a refresh but " +
+                                                 client.what + " holds no OAuth client; run `" + login + "`");
+  auto token_url = host.endpoint_url("token");
+  if (!token_url) return JCODE_E_INVALID_ARG;  // the host said which setting is wrong
+  host.add_secret(client.secret);
+  ApiReply r = refresh(host, *token_url, client.id, client.secret, t.refresh);
+  if (r.status != JCODE_OK) return r.status;
+  if (!r.ok()) {
+    const std::string code = r.body.is_object() && r.body.contains("error") && r.body["error"].is_string()
+                                 ? r.body["error"].get<std::string>()
+                                 : std::string();
+    const std::string why = error_text(r);
+    if (code == "invalid_grant")
+      return host.error(JCODE_E_AUTH_REQUIRED, "Google refused the saved login (" + why + "); run `" + login + "`");
+    if (code == "invalid_client" || code == "unauthorized_client")
+      return host.error(JCODE_E_AUTH_REQUIRED, "Google refused the OAuth client from " + client.what + " (" + why +
+                                                   "); check it, or log in again with the client you want: `" + login + "`");
+    return host.error(r.http_status >= 500 ? JCODE_E_SERVER : JCODE_E_PROTOCOL,
+                      "the Google token refresh failed (HTTP " + std::to_string(r.http_status) + ": " + why + ")");
+  }
+  Parsed fresh = map_token_response(r.raw, &t, host.now_ms(), login_command);
+  if (!fresh.tokens) return host.error(JCODE_E_PROTOCOL, fresh.error);
+  if (after_refresh) after_refresh(*fresh.tokens);
+  std::string error;
+  std::string text = serialize_token_file(content, *fresh.tokens, error);
+  if (!error.empty()) return host.error(JCODE_E_PROTOCOL, std::string(file_name) + ": " + error);
+  if (jcode_status ws = host.store_write(source_id, text); ws != JCODE_OK) return ws;
+  return put(host, *fresh.tokens, out);
+}
+
 std::optional<std::string> userinfo_email(const plugin::Host& host, const std::string& url, std::string_view access) {
   ApiReply r = call_json(host, "GET", url, access, nullptr, {}, 15000);
   if (!r.ok() || !r.body.is_object()) return std::nullopt;

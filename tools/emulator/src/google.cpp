@@ -44,6 +44,13 @@ const std::vector<GoogleClient>& clients() {
        {"http://127.0.0.1:51121/oauth-callback", "http://localhost:51121/oauth-callback"},
        {kScopeBase + "cloud-platform", kScopeBase + "userinfo.email", kScopeBase + "userinfo.profile",
         kScopeBase + "cclog", kScopeBase + "experimentsandconfigs", "openid"}},
+      // A user's own Antigravity client (JCODE_ANTIGRAVITY_CLIENT_ID / _SECRET).
+      {"antigravity",
+       "emulator-own-antigravity-client.apps.googleusercontent.com",
+       "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ret",
+       {"http://127.0.0.1:51121/oauth-callback"},
+       {kScopeBase + "cloud-platform", kScopeBase + "userinfo.email", kScopeBase + "userinfo.profile",
+        kScopeBase + "cclog", kScopeBase + "experimentsandconfigs", "openid"}},
       // The Cloud console client a user creates for Gmail (google has no built-in client).
       {"gmail",
        "emulator-gmail-client.apps.googleusercontent.com",

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -76,6 +77,22 @@ std::string error_text(const ApiReply& r);
 // A refresh grant (form body, client secret included) at `token_url`.
 ApiReply refresh(const plugin::Host& host, const std::string& token_url, std::string_view client_id,
                  std::string_view client_secret, std::string_view refresh_token);
+
+// A client the plugin knows only at run time (the user's own: GEMINI_CLIENT_ID,
+// JCODE_ANTIGRAVITY_CLIENT_ID, the Gmail client file), which the host's refresh cannot use.
+struct RuntimeClient {
+  std::string id, secret;
+  std::string what;  // where it comes from, for messages ("GEMINI_CLIENT_ID")
+};
+
+// For a JCODE_SOURCE_PLUGIN source over the plugin's own token file `source_id` (a
+// JCODE_FILE source): reads it through the host's store, refreshes it with `client` when it is
+// stale (keeping the refresh token, email and project; `after_refresh` may enrich the result),
+// writes it back (atomic, 0600) and puts it. JCODE_E_DECLINE when the file holds no login.
+// Google does not rotate refresh tokens, so processes refreshing at once all stay logged in.
+jcode_status resolve_stored(const plugin::Host& host, std::string_view source_id, std::string_view file_name,
+                            const RuntimeClient& client, std::string_view login_command,
+                            const std::function<void(Tokens&)>& after_refresh, const jcode_credential_sink* out);
 
 // True when the token expires within 60 s (or its expiry is unknown and it has none).
 bool stale(const Tokens& t, int64_t now_ms);
