@@ -14,6 +14,7 @@
 #include <jcode/support/shared_auth_files.hpp>
 #include <jcode/support/stream_send.hpp>
 
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <map>
