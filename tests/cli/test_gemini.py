@@ -375,6 +375,28 @@ class Gemini(JcodeTestCase):
         with open(path, "rb") as f:
             self.assertEqual(f.read(), before_bytes)
 
+    def test_a_corrupt_own_file_is_named_then_a_trusted_opencode_entry_is_used(self):
+        os.makedirs(self.jcode_path(), mode=0o700)
+        with open(self.jcode_path("gemini_oauth.json"), "w") as f:
+            f.write("[1, 2]")
+        os.chmod(self.jcode_path("gemini_oauth.json"), 0o600)
+        r = self.jcode("--provider", "gemini", "run", "hello")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("gemini_oauth.json", r.stderr)
+        self.assertIn("is a JSON array, not an object", r.stderr)
+        os.remove(self.jcode_path("gemini_oauth.json"))
+        minted = self.control("google/tokens", {"product": "gemini"})
+        d = os.path.join(self.home, ".local", "share", "opencode")
+        os.makedirs(d)
+        path = os.path.join(d, "auth.json")
+        with open(path, "w") as f:
+            json.dump({"gemini": {"type": "oauth", "access": minted["access_token"], "refresh": minted["refresh_token"],
+                                  "expires": minted["expiry_date"]}}, f)
+        self.jcode("auth", "trust", "add", "opencode_auth_json", path, check=0)
+        p = self.jcode("--provider", "gemini", "run", "Reply with exactly FROM_OPENCODE", check=0)
+        self.assertEqual(p.stdout, "FROM_OPENCODE\n")
+        self.assertEqual(self.wire(GENERATE)[0]["headers"]["authorization"], "Bearer " + minted["access_token"])
+
     def test_api_key_mode_uses_the_gemini_api_and_renders_the_recorded_stream(self):
         env = self.env(GEMINI_API_KEY=API_KEY)
         route = "/generativelanguage.googleapis.com/v1beta/models/gemini-2.0-flash-exp:streamGenerateContent"

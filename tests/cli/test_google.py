@@ -5,10 +5,14 @@ email, refresh with the user's client without rotation, auth-test without a mode
 `run` refused because google is not a model provider."""
 import json
 import os
+import pty
+import select
+import subprocess
 import time
 import urllib.parse
+import urllib.request
 
-from jcode_testlib import JcodeTestCase
+from jcode_testlib import JCODE, JcodeTestCase
 
 AUTH = "/accounts.google.com/o/oauth2/v2/auth"
 TOKEN = "/oauth2.googleapis.com/token"
@@ -104,6 +108,50 @@ class Google(JcodeTestCase):
         redirect = urllib.parse.parse_qs(self.wire(AUTH, method="GET")[0]["query"])["redirect_uri"][0]
         self.assertRegex(redirect, r"^http://127\.0\.0\.1:\d+/$")
         self.assertPrivateFile(self.jcode_path("google_oauth.json"))
+
+    def test_terminal_walk_through_imports_the_file_then_logs_in(self):
+        env = self.env()
+        del env["JCODE_NON_INTERACTIVE"]
+        master, slave = pty.openpty()
+        proc = subprocess.Popen([JCODE, "login", "--provider", "google"], env=env, cwd=self.work, stdin=slave,
+                                stdout=slave, stderr=slave, start_new_session=True)
+        os.close(slave)
+        self.addCleanup(os.close, master)
+
+        def stop():
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+        self.addCleanup(stop)
+        out = b""
+
+        def read_until(needle, seconds=15):
+            nonlocal out
+            deadline = time.monotonic() + seconds
+            while needle not in out and time.monotonic() < deadline:
+                ready, _, _ = select.select([master], [], [], max(0.0, deadline - time.monotonic()))
+                if not ready:
+                    continue
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                out += chunk
+            return needle in out
+
+        self.assertTrue(read_until(b"Path of the client JSON"), out)
+        os.write(master, (self.console_file() + "\r").encode())
+        self.assertTrue(read_until(b"and press Enter"), out)
+        url = next(w for w in out.decode(errors="replace").split() if AUTH + "?" in w)
+        location = self.follow_authorize(url)
+        with urllib.request.urlopen(location, timeout=10) as r:  # the browser reaching jcode's listener
+            r.read()
+        self.assertTrue(read_until(b"Logged in"), out)
+        self.assertEqual(proc.wait(timeout=30), 0, out)
+        self.assertPrivateFile(self.jcode_path("google_credentials.json"))
+        self.assertEqual(self.read_json(self.jcode_path("google_oauth.json"))["email"], "user@example.com")
 
     def test_auth_test_refreshes_with_the_users_client_and_skips_the_model_smoke(self):
         self.scripted_login("--credentials-file", self.console_file())
