@@ -200,6 +200,17 @@ class Gemini(JcodeTestCase):
         self.assertIn("JCODE_TOOL_OK", json.dumps(last[-1]["parts"][0]["functionResponse"]["response"]))
         self.assertEqual(bodies[-1]["request"]["tools"][0]["functionDeclarations"][0]["name"], "bash")
 
+    def test_gemini_3_thought_signatures_go_back_with_the_function_call(self):
+        self.scripted_login()
+        p = self.jcode("--provider", "gemini", "--model", "gemini-3-pro-preview", "run", "--allow-tools", "bash",
+                       TOOL_PROMPT, check=0)
+        self.assertEqual(p.stdout.strip().splitlines()[-1], "AUTH_TEST_OK")
+        bodies = [json.loads(g["body"]) for g in self.wire(GENERATE)]
+        self.assertEqual(len(bodies), 2)
+        call = bodies[1]["request"]["contents"][-2]["parts"][-1]
+        self.assertIn("functionCall", call)
+        self.assertTrue(call["thoughtSignature"].startswith("emu-sig-"))
+
     def test_refresh_keeps_the_refresh_token_google_does_not_rotate(self):
         self.scripted_login()
         before = self.tokens()

@@ -203,6 +203,27 @@ TEST_CASE("gemini api: x-goog-api-key is checked; a tool call streams as functio
   CHECK(ok->body.find("echo JCODE_TOOL_OK") != std::string::npos);
 }
 
+TEST_CASE("gemini 3: function calls carry a thought signature and must be sent back with it") {
+  Emu e;
+  const std::string url = "/generativelanguage.googleapis.com/v1beta/models/gemini-3-pro:streamGenerateContent?alt=sse";
+  const httplib::Headers key{{"x-goog-api-key", "emulator-gemini-api-key"}};
+  json tools = {{{"functionDeclarations", {{{"name", "bash"}, {"parameters", {{"type", "object"}}}}}}}};
+  json user = {{"role", "user"}, {"parts", {{{"text", kToolPrompt}}}}};
+  auto first = e.post_json(url, {{"contents", {user}}, {"tools", tools}}, key);
+  REQUIRE(first);
+  CHECK(first->body.find("\"thoughtSignature\":\"emu-sig-") != std::string::npos);
+  json call = {{"role", "model"}, {"parts", {{{"functionCall", {{"name", "bash"}, {"args", {{"command", "echo JCODE_TOOL_OK"}}}}}}}}};
+  json result = {{"role", "user"}, {"parts", {{{"functionResponse", {{"name", "bash"}, {"response", {{"output", "JCODE_TOOL_OK"}}}}}}}}};
+  auto unsigned_call = e.post_json(url, {{"contents", {user, call, result}}, {"tools", tools}}, key);
+  REQUIRE(unsigned_call);
+  CHECK(unsigned_call->status == 400);
+  CHECK(unsigned_call->body.find("thought_signature") != std::string::npos);
+  call["parts"][0]["thoughtSignature"] = "emu-sig-abc";
+  auto signed_call = e.post_json(url, {{"contents", {user, call, result}}, {"tools", tools}}, key);
+  REQUIRE(signed_call);
+  CHECK(signed_call->status == 200);
+}
+
 TEST_CASE("gmail profile needs a gmail-scoped token") {
   Emu e;
   json gmail = e.control("/_emulator/google/tokens", {{"product", "gmail"}});

@@ -142,7 +142,10 @@ class Gemini : public plugin::Instance {
     if (!plain_model(model))
       return host().error(JCODE_E_INVALID_ARG, (from_env ? "JCODE_GEMINI_MODEL='" : "the model '") + model +
                                                    "' is not a Gemini model name (fix: e.g. " + kDefaultModel + ")");
-    support::gemini::Built built = support::gemini::build_request(view(req.conversation));
+    support::gemini::Built built = support::gemini::build_request(view(req.conversation), [this](const std::string& id) {
+      auto it = signatures_.find(id);
+      return it == signatures_.end() ? std::string() : it->second;
+    });
     if (!built.error.empty()) return host().error(JCODE_E_INVALID_ARG, built.error);
 
     const bool api_key = cred->kind == JCODE_CRED_API_KEY;
@@ -168,7 +171,10 @@ class Gemini : public plugin::Instance {
       call.headers.add("authorization", "Bearer " + token);
       call.body = support::gemini::code_assist_body(built.request, model, project, uuid(), session_id_).dump();
     }
-    support::gemini::StreamDecoder decoder(support::emit_to(events));
+    support::gemini::StreamDecoder decoder(support::emit_to(events), [this](const std::string& id, const std::string& sig) {
+      if (signatures_.size() > 4096) signatures_.clear();  // bounded: only the running agent loop needs them
+      signatures_[id] = sig;
+    });
     support::StreamRules rules;
     rules.http_failure = [api_key, model](int32_t status, const std::string& body) {
       google::ApiReply r;
@@ -321,6 +327,7 @@ class Gemini : public plugin::Instance {
 
   std::string session_id_;
   std::map<std::string, std::string> projects_;
+  std::map<std::string, std::string> signatures_;  // tool call id → Gemini's thoughtSignature
 };
 
 // ---- static declarations ----

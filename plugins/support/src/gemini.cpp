@@ -41,7 +41,7 @@ int64_t num(const json& o, const char* k) {
 
 }  // namespace
 
-Built build_request(std::string_view conversation_json) {
+Built build_request(std::string_view conversation_json, const SignatureLookup& signature_of) {
   json conv;
   if (std::string e = detail::parse_conversation(conversation_json, "gemini", conv); !e.empty()) return {{}, e};
   json req = json::object();
@@ -71,7 +71,10 @@ Built build_request(std::string_view conversation_json) {
           }
           const std::string id = b["id"].get<std::string>();
           call_names[id] = b["name"].get<std::string>();
-          parts.push_back({{"functionCall", {{"name", b["name"]}, {"args", args}, {"id", id}}}});
+          json part = {{"functionCall", {{"name", b["name"]}, {"args", args}, {"id", id}}}};
+          if (signature_of)
+            if (std::string sig = signature_of(id); !sig.empty()) part["thoughtSignature"] = sig;
+          parts.push_back(std::move(part));
         } else if (type == "tool_result") {
           if (std::string e = detail::check_tool_result(b, assistant); !e.empty()) return {{}, e};
           const std::string id = b["tool_use_id"].get<std::string>();
@@ -117,7 +120,8 @@ json code_assist_body(const json& request, std::string_view model, std::string_v
   return body;
 }
 
-StreamDecoder::StreamDecoder(Emit emit) : emit_(std::move(emit)) {}
+StreamDecoder::StreamDecoder(Emit emit, OnSignature on_signature)
+    : emit_(std::move(emit)), on_signature_(std::move(on_signature)) {}
 
 jcode_status StreamDecoder::feed(std::string_view, std::string_view data) {
   if (data.empty() || data == "[DONE]") return JCODE_OK;
@@ -172,6 +176,8 @@ jcode_status StreamDecoder::on_response(const json& r) {
             if (id.empty())
               id = "gemini_call_" + std::to_string(index) + (response_id.empty() ? "" : "_" + response_id);
             const std::string name = fc->value("name", "");
+            if (auto sig = p.find("thoughtSignature"); on_signature_ && sig != p.end() && sig->is_string())
+              on_signature_(id, sig->get<std::string>());
             const std::string args = fc->contains("args") && (*fc)["args"].is_object() ? (*fc)["args"].dump() : "{}";
             jcode_event s = make_event(JCODE_EVENT_TOOL_CALL_START);
             s.id = str(id);

@@ -49,6 +49,22 @@ TEST_CASE("a functionCall part becomes one complete tool call and the stop says 
   CHECK(c.model == "gemini-2.5-pro");
 }
 
+TEST_CASE("a thought signature on a functionCall is reported and sent back with that call") {
+  Captured c;
+  std::string got_id, got_sig;
+  StreamDecoder d([&c](const jcode_event& e) { return c.on(e); },
+                  [&](const std::string& id, const std::string& sig) { got_id = id, got_sig = sig; });
+  REQUIRE(d.feed("", R"({"candidates":[{"content":{"parts":[{"functionCall":{"name":"bash","args":{},"id":"c9"},"thoughtSignature":"SIG"}]},"finishReason":"STOP"}]})") == JCODE_OK);
+  CHECK(got_id == "c9");
+  CHECK(got_sig == "SIG");
+  json conv = {{"messages", {{{"role", "user"}, {"content", "x"}},
+                             {{"role", "assistant"}, {"content", {{{"type", "tool_use"}, {"id", "c9"}, {"name", "bash"}, {"input", json::object()}}}}},
+                             {{"role", "user"}, {"content", {{{"type", "tool_result"}, {"tool_use_id", "c9"}, {"content", "ok"}}}}}}}};
+  auto b = build_request(conv.dump(), [](const std::string& id) { return id == "c9" ? std::string("SIG") : std::string(); });
+  REQUIRE(b.error.empty());
+  CHECK(b.request["contents"][1]["parts"][0]["thoughtSignature"] == "SIG");
+}
+
 TEST_CASE("thought parts are thinking, an error event is an error, a cut stream is unfinished") {
   Captured c;
   StreamDecoder d([&c](const jcode_event& e) { return c.on(e); });

@@ -333,7 +333,7 @@ bool has_forbidden_key(const json& s, std::string& which) {
 
 // Validates a GenerateContentRequest the way the Gemini API does and extracts the
 // conversation for the scripted model; returns an error message or "".
-std::string read_request(const json& r, Conversation& c) {
+std::string read_request(const json& r, Conversation& c, bool signed_calls) {
   if (!r.contains("contents") || !r["contents"].is_array() || r["contents"].empty())
     return "* GenerateContentRequest.contents: contents is not specified";
   if (r.contains("tools")) {
@@ -365,6 +365,10 @@ std::string read_request(const json& r, Conversation& c) {
       if (p.contains("text") && p["text"].is_string()) text += p["text"].get<std::string>();
       if (p.contains("functionCall")) {
         if (role != "model") return "function calls must come from the model";
+        if (signed_calls && (!p.contains("thoughtSignature") || !p["thoughtSignature"].is_string() ||
+                             p["thoughtSignature"].get<std::string>().rfind("emu-sig-", 0) != 0))
+          return "Function call is missing a thought_signature in functionCall parts. This is required for tools to "
+                 "work correctly (contents[" + std::to_string(i) + "])";
         calls.push_back(p["functionCall"].value("name", ""));
       }
       if (p.contains("functionResponse")) {
@@ -411,6 +415,7 @@ Response stream_reply(State& st, const std::string& model, const Conversation& c
   json usage = {{"promptTokenCount", in_tokens}, {"totalTokenCount", in_tokens}};
   if (m.tool_call) {
     json part = {{"functionCall", {{"name", m.tool_name}, {"args", m.tool_input}}}};
+    if (model.rfind("gemini-3", 0) == 0) part["thoughtSignature"] = "emu-sig-" + random_alnum(32);
     json fin = {{"promptTokenCount", in_tokens}, {"candidatesTokenCount", 9}, {"totalTokenCount", in_tokens + 9}};
     events.push_back(event({{"candidates", {{{"content", {{"role", "model"}, {"parts", {part}}}}, {"finishReason", "STOP"}}}},
                             {"usageMetadata", fin}}));
@@ -452,8 +457,10 @@ Response code_assist_generate(State& st, const Request& req) {
       return g_error(403, "Permission denied on resource project " + project + ".", "PERMISSION_DENIED");
   }
   Conversation c;
-  if (std::string e = read_request((*body)["request"], c); !e.empty()) return g_error(400, e, "INVALID_ARGUMENT");
-  return stream_reply(st, (*body)["model"].get<std::string>(), c, true);
+  const std::string model = (*body)["model"].get<std::string>();
+  if (std::string e = read_request((*body)["request"], c, model.rfind("gemini-3", 0) == 0); !e.empty())
+    return g_error(400, e, "INVALID_ARGUMENT");
+  return stream_reply(st, model, c, true);
 }
 
 Response api_generate(State& st, const Request& req) {
@@ -472,7 +479,8 @@ Response api_generate(State& st, const Request& req) {
   auto body = parse_json_object(req.body);
   if (!body) return g_error(400, "Invalid JSON payload received.", "INVALID_ARGUMENT");
   Conversation c;
-  if (std::string e = read_request(*body, c); !e.empty()) return g_error(400, e, "INVALID_ARGUMENT");
+  if (std::string e = read_request(*body, c, model.rfind("gemini-3", 0) == 0); !e.empty())
+    return g_error(400, e, "INVALID_ARGUMENT");
   return stream_reply(st, model, c, false);
 }
 

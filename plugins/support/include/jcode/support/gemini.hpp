@@ -29,7 +29,11 @@ struct Built {
 // {functionResponse:{name (of its call), id, response:{output}|{error}}}; tools →
 // [{functionDeclarations:[{name, description, parameters}]}] (schema keys Gemini refuses are
 // dropped) with toolConfig AUTO; max_tokens → generationConfig.maxOutputTokens.
-Built build_request(std::string_view conversation_json);
+// signature_of: the thought signature Gemini gave with the functionCall of that tool_use id
+// ("" = none); Gemini 3 models refuse a function-call turn without it. The neutral
+// conversation has no field for it, so a transport keeps them while its agent loop runs.
+using SignatureLookup = std::function<std::string(const std::string& tool_use_id)>;
+Built build_request(std::string_view conversation_json, const SignatureLookup& signature_of = {});
 
 // Code Assist wraps the request: {model, project, user_prompt_id, request:{…, session_id}}.
 nlohmann::json code_assist_body(const nlohmann::json& request, std::string_view model, std::string_view project,
@@ -38,7 +42,9 @@ nlohmann::json code_assist_body(const nlohmann::json& request, std::string_view 
 class StreamDecoder final : public support::Decoder {
  public:
   using Emit = std::function<jcode_status(const jcode_event&)>;
-  explicit StreamDecoder(Emit emit);
+  // on_signature(tool call id, thoughtSignature) for each functionCall part that carries one.
+  using OnSignature = std::function<void(const std::string& id, const std::string& signature)>;
+  explicit StreamDecoder(Emit emit, OnSignature on_signature = {});
 
   jcode_status feed(std::string_view event, std::string_view data) override;
   jcode_status end_of_stream() override;
@@ -53,6 +59,7 @@ class StreamDecoder final : public support::Decoder {
   jcode_status finish();
 
   Emit emit_;
+  OnSignature on_signature_;
   bool model_sent_ = false, finished_ = false, saw_error_ = false, stop_sent_ = false;
   int calls_ = 0;
   std::string finish_reason_, stop_reason_, error_code_, error_message_;
