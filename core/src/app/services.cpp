@@ -385,8 +385,10 @@ Result<std::string> Services::oauth_authorize(std::string_view plugin, const mod
   if (!p) return p.error();
   auto outcome = ProviderAuth(ctx_, **p).oauth_login(client, request);
   if (!outcome) return outcome.error();
-  if (outcome->pending)
+  if (outcome->pending) {
+    login_deferred_ = true;
     return Error{JCODE_E_CANCELLED, "login deferred: finish it with " + outcome->pending->resume_command};
+  }
   return outcome->token_json;
 }
 

@@ -64,6 +64,9 @@ class Services final : public plugins::HostServices {
 
   // --no-browser for this invocation.
   void set_no_browser(bool v) { no_browser_ = v; }
+  // True once oauth_authorize deferred a login in this invocation (--print-auth-url inside a
+  // plugin's custom login): the URL and the resume command were printed, nothing failed.
+  bool login_deferred() const { return login_deferred_; }
 
  private:
   // Runs fn with the plugin's auth glue and its own source `source_id` (JCODE_FILE or
@@ -73,6 +76,7 @@ class Services final : public plugins::HostServices {
 
   Context& ctx_;
   bool no_browser_ = false;
+  bool login_deferred_ = false;
   std::mutex notify_mu_;
 };
 

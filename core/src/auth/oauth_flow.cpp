@@ -252,6 +252,10 @@ Result<std::string> OAuthFlow::interactive(const model::LoginRequest& req) {
       redirect_uri = c.manual_redirect_uri.empty()
                          ? "http://" + lo.host + ":" + std::to_string(lo.port) + lo.path
                          : c.manual_redirect_uri;
+    } else if (!c.manual_redirect_uri.empty()) {
+      // No loopback listener at all: the provider's manual page shows what to paste.
+      io.notify(l.error().message + ". Switching to the manual flow: after approving, paste what the page shows.");
+      redirect_uri = c.manual_redirect_uri;
     } else {
       return l.error();
     }

@@ -127,6 +127,9 @@ Report test_one(app::Context& ctx, const std::string& id, const AuthTestOptions&
       }
       found->credential = r->credential;
       rep.add({"refresh_probe", true, false, r->adopted ? "adopted a token refreshed by another process" : "refreshed"});
+    } else if (found->source.kind == model::SourceKind::plugin && !auth::is_expired(found->credential, now)) {
+      // The plugin resolved it from its own store and refreshed it there when it was stale.
+      rep.add({"refresh_probe", true, false, "valid: " + found->source.label + " is refreshed by the plugin when stale"});
     } else if (auth::is_expired(found->credential, now)) {
       rep.add({"refresh_probe", false, false,
                            "the token from " + found->source.label + " has expired; jcode does not refresh another tool's "

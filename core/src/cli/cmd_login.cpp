@@ -155,7 +155,9 @@ int cmd_login(app::Context& ctx, const LoginOptions& opt) {
   // time out. Do what a script needs instead — the scriptable first half (URL + pending state).
   bool resuming = opt.callback_url || opt.auth_code || opt.complete || opt.print_auth_url;
   // (A device flow needs neither: it shows a code to enter on any device and polls.)
-  bool redirect_flow = info.login->method == plugins::LoginMethod::oauth_pkce;
+  // A custom login that declares an OAuth client runs the host's OAuth engine from run().
+  bool redirect_flow = info.login->method == plugins::LoginMethod::oauth_pkce ||
+                       (info.login->method == plugins::LoginMethod::custom && info.login->oauth);
   if (redirect_flow && !resuming && !ui::interactive()) {
     ui::BrowserOptions bo;
     bo.no_browser = opt.no_browser;
@@ -237,6 +239,11 @@ int cmd_login(app::Context& ctx, const LoginOptions& opt) {
     }
     case plugins::LoginMethod::custom: {
       auto r = (*plugin)->call_login_run(req);
+      if (!r && ctx.services().login_deferred()) {  // run() printed the URL and how to resume
+        if (!opt.require_complete) return exit_ok;
+        return fail(Error{JCODE_E_NONINTERACTIVE, "the " + info.display_name + " login was not completed here (no "
+                                                          "terminal and no browser); finish it as shown above, then retry"});
+      }
       if (!r) return fail(r.error());
       if (!*r) {
         if (!ctx.global().json) std::cerr << "Logged in to " << info.display_name << ".\n";

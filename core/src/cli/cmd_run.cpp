@@ -73,7 +73,9 @@ int cmd_run(app::Context& ctx, const RunOptions& opt_in) {
   if (!selected) return fail(selected.error());
   plugins::Plugin& plugin = *selected->plugin;
   const auto& info = plugin.info();
-  if (!info.transport) return fail(Error{JCODE_E_NOT_SUPPORTED, info.display_name + " cannot answer prompts (no transport)"});
+  if (!info.transport)
+    return fail(Error{JCODE_E_NOT_SUPPORTED, info.display_name + " is not a model provider: it cannot answer prompts "
+                                                                 "(no transport); choose a model provider with --provider"});
 
   ao.model = ctx.global().model;
   if (!info.transport->tools()) ao.only_tools = std::vector<std::string>{};

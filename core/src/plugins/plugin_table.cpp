@@ -145,6 +145,14 @@ std::optional<std::string> read_plugin_table(const jcode_plugin_api* api, const 
         break;
       case JCODE_LOGIN_CUSTOM:
         if (!l->run) return "a CUSTOM login needs run()";
+        // Optional: a custom login that runs host->oauth_authorize itself still declares its
+        // client, so the host can refresh (and revoke) what that login saved.
+        if (l->oauth) {
+          if (!whole(l->oauth) || !l->oauth->client_id || !l->oauth->authorize_endpoint ||
+              !l->oauth->token_endpoint || !l->oauth->scopes)
+            return "a CUSTOM login's oauth client needs client_id, authorize/token endpoints and scopes";
+          li.oauth = to_model(*l->oauth);
+        }
         break;
       default:
         return "the login table has an unknown method " + std::to_string(l->method);

@@ -54,6 +54,7 @@ Emulator::Emulator(const Config& initial) {
   register_device_github(router_, state_);
   register_anthropic(router_, state_);
   register_openai(router_, state_);
+  register_google(router_, state_);
   register_chat_azure(router_, state_);
 }
 

@@ -12,6 +12,7 @@ void register_oauth(Router& r, State& st);
 void register_device_github(Router& r, State& st);
 void register_anthropic(Router& r, State& st);
 void register_openai(Router& r, State& st);
+void register_google(Router& r, State& st);  // google.cpp: OAuth, Code Assist, Gemini API, Gmail
 void register_chat_azure(Router& r, State& st);  // must stay last: it has catch-all routes
 
 /// RFC 6749 §5.2 error body.

@@ -79,6 +79,8 @@ std::int64_t State::now_ms() const {
 }
 
 void State::reset() {
+  static std::atomic<std::uint64_t> next_epoch{0};
+  epoch = ++next_epoch;
   config = initial_config;
   clients.clear();
   grants.clear();

@@ -142,6 +142,9 @@ class State {
   std::uint64_t log_seq = 0;
   std::map<std::string, std::map<int, std::uint64_t>> counters;  // "METHOD path" -> status -> n
   std::string jwt_key;
+  /// Unique per reset() in this process: modules that keep their own state (google.cpp) start
+  /// over when it changes.
+  std::uint64_t epoch = 0;
 
   // ---- clock (seconds; control API can advance it) ----
   std::int64_t now() const { return unix_now_s() + offset_s_.load(); }

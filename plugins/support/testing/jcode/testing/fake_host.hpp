@@ -34,6 +34,8 @@ struct FakeHost {
   size_t chunk = 7;  // stdout is delivered in pieces of this size
   // spawn: what was asked
   std::vector<std::string> argv;
+  std::vector<std::pair<std::string, std::string>> spawn_env;  // the environment entries given
+  uint32_t spawn_timeout_ms = 0;
   std::string stdin_data;
   int spawn_calls = 0;
 
@@ -128,6 +130,9 @@ struct FakeHost {
       h.argv.clear();
       for (size_t i = 0; i < spec->argc; ++i) h.argv.push_back(s(spec->argv[i]));
       h.stdin_data = s(spec->stdin_data);
+      h.spawn_env.clear();
+      for (size_t i = 0; i < spec->env_count; ++i) h.spawn_env.emplace_back(s(spec->env[i].key), s(spec->env[i].value));
+      h.spawn_timeout_ms = spec->timeout_ms;
       if (h.spawn_status != JCODE_OK) return h.spawn_status;
       for (size_t i = 0; i < h.child_stdout.size(); i += h.chunk) {
         std::string_view piece = std::string_view(h.child_stdout).substr(i, h.chunk);
