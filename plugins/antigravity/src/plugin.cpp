@@ -35,21 +35,7 @@ class Antigravity : public plugin::Instance {
 
   // ---- credentials ----
   jcode_status parse(const jcode_source_decl& source, std::string_view content, const jcode_credential_sink* out) {
-    if (source.flags & JCODE_SOURCE_F_SHARED) {
-      auto r = support::parse_shared_auth(content, {"google-antigravity", "antigravity"});
-      if (r.status == support::SharedParse::malformed)
-        return host().error(JCODE_E_PROTOCOL, std::string(source.label) + " (" + source.location + "): " + r.error);
-      if (r.status != support::SharedParse::found || !r.entry.oauth || r.entry.access.empty()) return JCODE_E_DECLINE;
-      google::Tokens t;
-      t.access = r.entry.access;
-      t.refresh = r.entry.refresh;
-      t.expiry_date_ms = r.entry.expires_at_ms;
-      return google::put(host(), t, out);
-    }
-    google::Parsed p = google::parse_token_file(content, source.location);
-    if (!p.error.empty()) return host().error(JCODE_E_PROTOCOL, p.error);
-    if (!p.tokens) return JCODE_E_DECLINE;
-    return google::put(host(), *p.tokens, out);
+    return google::parse_source(host(), source, content, {"google-antigravity", "antigravity"}, out);
   }
 
   // With JCODE_ANTIGRAVITY_CLIENT_ID set, jcode's own login is read and refreshed here with that
@@ -64,22 +50,13 @@ class Antigravity : public plugin::Instance {
   }
 
   jcode_status serialize(const jcode_source_decl&, std::string_view current, const jcode_credential* cred, jcode_sink* out) {
-    if (cred == nullptr) return plugin::write(out, "{}\n");
-    std::string error;
-    std::string text = google::serialize_token_file(current, google::from_credential(*cred), error);
-    if (!error.empty()) return host().error(JCODE_E_PROTOCOL, "antigravity_oauth.json: " + error);
-    return plugin::write(out, text);
+    return google::serialize_source(host(), "antigravity_oauth.json", current, cred, out);
   }
 
   // ---- login and refresh: both end with the email and project fetched again ----
   jcode_status token_response(std::string_view json_text, const jcode_credential* previous,
                               const jcode_credential_sink* out) {
-    google::Tokens prev;
-    if (previous != nullptr) prev = google::from_credential(*previous);
-    google::Parsed p = google::map_token_response(json_text, previous ? &prev : nullptr, host().now_ms(), kLogin);
-    if (!p.tokens) return host().error(JCODE_E_PROTOCOL, p.error);
-    enrich(*p.tokens);
-    return google::put(host(), *p.tokens, out);
+    return google::put_token_response(host(), json_text, previous, kLogin, out, [this](google::Tokens& t) { enrich(t); });
   }
 
   jcode_status run(const jcode_login_request& req, const jcode_credential_sink* out) {

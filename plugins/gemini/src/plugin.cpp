@@ -64,21 +64,7 @@ class Gemini : public plugin::Instance {
       return support::parse_api_key(host(), source, content, source.kind == JCODE_SOURCE_ENV_VAR ? source.location : source.key,
                                     out);
     }
-    if (source.flags & JCODE_SOURCE_F_SHARED) {
-      auto r = support::parse_shared_auth(content, {"google-gemini-cli", "gemini-cli", "gemini"});
-      if (r.status == support::SharedParse::malformed)
-        return host().error(JCODE_E_PROTOCOL, std::string(source.label) + " (" + source.location + "): " + r.error);
-      if (r.status != support::SharedParse::found || !r.entry.oauth || r.entry.access.empty()) return JCODE_E_DECLINE;
-      google::Tokens t;
-      t.access = r.entry.access;
-      t.refresh = r.entry.refresh;
-      t.expiry_date_ms = r.entry.expires_at_ms;
-      return google::put(host(), t, out);
-    }
-    google::Parsed p = google::parse_token_file(content, source.location);
-    if (!p.error.empty()) return host().error(JCODE_E_PROTOCOL, p.error);
-    if (!p.tokens) return JCODE_E_DECLINE;
-    return google::put(host(), *p.tokens, out);
+    return google::parse_source(host(), source, content, {"google-gemini-cli", "gemini-cli", "gemini"}, out);
   }
 
   // With GEMINI_CLIENT_ID set, jcode's own login is read and refreshed here with that client
@@ -92,21 +78,13 @@ class Gemini : public plugin::Instance {
   }
 
   jcode_status serialize(const jcode_source_decl&, std::string_view current, const jcode_credential* cred, jcode_sink* out) {
-    if (cred == nullptr) return plugin::write(out, "{}\n");
-    std::string error;
-    std::string text = google::serialize_token_file(current, google::from_credential(*cred), error);
-    if (!error.empty()) return host().error(JCODE_E_PROTOCOL, "gemini_oauth.json: " + error);
-    return plugin::write(out, text);
+    return google::serialize_source(host(), "gemini_oauth.json", current, cred, out);
   }
 
   // ---- login ----
   jcode_status token_response(std::string_view json_text, const jcode_credential* previous,
                               const jcode_credential_sink* out) {
-    google::Tokens prev;
-    if (previous != nullptr) prev = google::from_credential(*previous);
-    google::Parsed p = google::map_token_response(json_text, previous ? &prev : nullptr, host().now_ms(), kLogin);
-    if (!p.tokens) return host().error(JCODE_E_PROTOCOL, p.error);
-    return google::put(host(), *p.tokens, out);
+    return google::put_token_response(host(), json_text, previous, kLogin, out);
   }
 
   jcode_status run(const jcode_login_request& req, const jcode_credential_sink* out) {

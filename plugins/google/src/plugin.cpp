@@ -34,18 +34,11 @@ class Google : public plugin::Instance {
   // ---- credentials ----
   jcode_status parse(const jcode_source_decl& source, std::string_view content, const jcode_credential_sink* out) {
     if (std::string_view(source.id) == kClientSource) return JCODE_E_DECLINE;  // a client, not a login
-    google::Parsed p = google::parse_token_file(content, source.location);
-    if (!p.error.empty()) return host().error(JCODE_E_PROTOCOL, p.error);
-    if (!p.tokens) return JCODE_E_DECLINE;
-    return google::put(host(), *p.tokens, out);
+    return google::parse_source(host(), source, content, {}, out);
   }
 
   jcode_status serialize(const jcode_source_decl&, std::string_view current, const jcode_credential* cred, jcode_sink* out) {
-    if (cred == nullptr) return plugin::write(out, "{}\n");
-    std::string error;
-    std::string text = google::serialize_token_file(current, google::from_credential(*cred), error);
-    if (!error.empty()) return host().error(JCODE_E_PROTOCOL, "google_oauth.json: " + error);
-    return plugin::write(out, text);
+    return google::serialize_source(host(), "google_oauth.json", current, cred, out);
   }
 
   // The saved login, refreshed with the user's client when it is stale (Google does not rotate
@@ -63,11 +56,7 @@ class Google : public plugin::Instance {
   // ---- login ----
   jcode_status token_response(std::string_view json_text, const jcode_credential* previous,
                               const jcode_credential_sink* out) {
-    google::Tokens prev;
-    if (previous != nullptr) prev = google::from_credential(*previous);
-    google::Parsed p = google::map_token_response(json_text, previous ? &prev : nullptr, host().now_ms(), kLogin);
-    if (!p.tokens) return host().error(JCODE_E_PROTOCOL, p.error);
-    return google::put(host(), *p.tokens, out);
+    return google::put_token_response(host(), json_text, previous, kLogin, out);
   }
 
   jcode_status run(const jcode_login_request& req, const jcode_credential_sink* out) {

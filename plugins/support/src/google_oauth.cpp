@@ -1,5 +1,6 @@
 #include <jcode/support/google_oauth.hpp>
 #include <jcode/support/json_file.hpp>
+#include <jcode/support/shared_auth_files.hpp>
 #include <jcode/support/stream_send.hpp>
 
 #include <cctype>
@@ -294,6 +295,45 @@ std::optional<std::string> env_nonblank(const plugin::Host& host, std::string_vi
   if (a == std::string::npos) return std::nullopt;
   size_t b = v->find_last_not_of(" \t\r\n");
   return v->substr(a, b - a + 1);
+}
+
+jcode_status parse_source(const plugin::Host& host, const jcode_source_decl& source, std::string_view content,
+                          std::initializer_list<std::string_view> shared_keys, const jcode_credential_sink* out) {
+  if (source.flags & JCODE_SOURCE_F_SHARED) {
+    auto r = parse_shared_auth(content, shared_keys);
+    if (r.status == SharedParse::malformed)
+      return host.error(JCODE_E_PROTOCOL, std::string(source.label) + " (" + source.location + "): " + r.error);
+    if (r.status != SharedParse::found || !r.entry.oauth || r.entry.access.empty()) return JCODE_E_DECLINE;
+    Tokens t;
+    t.access = r.entry.access;
+    t.refresh = r.entry.refresh;
+    t.expiry_date_ms = r.entry.expires_at_ms;
+    return put(host, t, out);
+  }
+  Parsed p = parse_token_file(content, source.location);
+  if (!p.error.empty()) return host.error(JCODE_E_PROTOCOL, p.error);
+  if (!p.tokens) return JCODE_E_DECLINE;
+  return put(host, *p.tokens, out);
+}
+
+jcode_status serialize_source(const plugin::Host& host, std::string_view file, std::string_view current,
+                              const jcode_credential* cred, jcode_sink* out) {
+  if (cred == nullptr) return plugin::write(out, "{}\n");
+  std::string error;
+  std::string text = serialize_token_file(current, from_credential(*cred), error);
+  if (!error.empty()) return host.error(JCODE_E_PROTOCOL, std::string(file) + ": " + error);
+  return plugin::write(out, text);
+}
+
+jcode_status put_token_response(const plugin::Host& host, std::string_view json, const jcode_credential* previous,
+                                std::string_view login_command, const jcode_credential_sink* out,
+                                const std::function<void(Tokens&)>& enrich) {
+  Tokens prev;
+  if (previous != nullptr) prev = from_credential(*previous);
+  Parsed p = map_token_response(json, previous ? &prev : nullptr, host.now_ms(), login_command);
+  if (!p.tokens) return host.error(JCODE_E_PROTOCOL, p.error);
+  if (enrich) enrich(*p.tokens);
+  return put(host, *p.tokens, out);
 }
 
 }  // namespace jcode::support::google

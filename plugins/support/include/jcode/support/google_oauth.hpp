@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,6 +51,21 @@ std::string serialize_token_file(std::string_view current, const Tokens& t, std:
 // keeps previous' refresh token (Google does not rotate), email and project.
 Parsed map_token_response(std::string_view json, const Tokens* previous, int64_t now_ms,
                           std::string_view login_command);
+
+// The credential steps every Google OAuth plugin shares, so a plugin's parse, serialize and
+// token_response are one call each:
+// a token file (jcode's own or Gemini CLI's), or — for a SHARED source (OpenCode, pi) — the
+// first OAuth entry under one of `shared_keys`; JCODE_E_DECLINE when nothing is usable.
+jcode_status parse_source(const plugin::Host& host, const jcode_source_decl& source, std::string_view content,
+                          std::initializer_list<std::string_view> shared_keys, const jcode_credential_sink* out);
+// The new content of jcode's own token file `file` (named in messages) for cred.
+jcode_status serialize_source(const plugin::Host& host, std::string_view file, std::string_view current,
+                              const jcode_credential* cred, jcode_sink* out);
+// A token response (login: previous == nullptr; refresh: keeps previous' refresh token),
+// optionally enriched (email, project) before it is put.
+jcode_status put_token_response(const plugin::Host& host, std::string_view json, const jcode_credential* previous,
+                                std::string_view login_command, const jcode_credential_sink* out,
+                                const std::function<void(Tokens&)>& enrich = {});
 
 // Between the host's credential and Tokens (project_id and scope travel in `extra`).
 Tokens from_credential(const jcode_credential& c);
