@@ -85,7 +85,8 @@ class ProviderAdd(JcodeTestCase):
             (["provider", "add", "claude", "--base-url", "https://x.example/v1", "-m", "m", "--no-api-key"], "installed provider"),
             (["provider", "add", "p1", "--base-url", "http://llm.example.com/v1", "-m", "m", "--no-api-key"], "plain http"),
             (["provider", "add", "p1", "--base-url", "https://x.example/v1", "-m", "m"], "needs a key"),
-            (["provider", "add", "p1", "--base-url", "https://x.example/v1", "-m", "m", "--api-key", KEY], "--api-key-stdin"),
+            (["provider", "add", "p1", "--base-url", "https://x.example/v1", "-m", "m", "--api-key", KEY,
+              "--api-key-stdin"], "exclude each other"),
             (["provider", "add", "p1", "--base-url", "https://x.example/v1", "-m", "m", "--auth", "magic", "--no-api-key"], "--auth must be"),
         ]
         for args, why in cases:
@@ -96,11 +97,25 @@ class ProviderAdd(JcodeTestCase):
         self.assertFalse(os.path.exists(self.config_path()))
         self.assertFalse(os.path.exists(os.path.join(self.home, ".config", "jcode")))
 
-    def test_running_a_profile_says_it_is_not_supported_yet(self):
+    def test_running_a_profile_says_it_is_not_supported_yet_and_a_typo_lists_the_profiles(self):
         self.assertEqual(self.add("--api-key-stdin").returncode, 0)
         r = self.jcode("--provider-profile", "my-api", "auth-test", "--no-tool-smoke")
         self.assertEqual(r.returncode, 2)
         self.assertIn("cannot run them yet", r.stderr)
+        r = self.jcode("--provider-profile", "my-apy", "run", "hi")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("no such profile", r.stderr)
+        self.assertIn("profiles: my-api", r.stderr)
+
+    def test_a_key_given_in_argv_is_saved_with_a_warning_and_never_echoed(self):
+        r = self.jcode("provider", "add", "argv-api", "--base-url", "https://x.example/v1", "-m", "m",
+                       "--api-key", KEY, "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("shell history", r.stderr)
+        self.assertNotIn(KEY, r.stdout + r.stderr)
+        self.assertTrue(json.loads(r.stdout)["api_key_stored"])
+        with open(os.path.join(self.home, ".config", "jcode", "provider-argv-api.env")) as f:
+            self.assertEqual(f.read(), "JCODE_PROVIDER_ARGV_API_API_KEY=" + KEY + "\n")
 
 
 if __name__ == "__main__":

@@ -71,17 +71,21 @@ int cmd_provider_add(app::Context& ctx, const ProviderAddOptions& opt) {
     if (auto [plugin, alias] = (*reg)->find_alias(opt.name); plugin != nullptr || (*reg)->find(opt.name) != nullptr)
       return fail(usage("'" + opt.name + "' is the name of an installed provider; choose another profile name"));
   }
-  if (opt.api_key)
-    return fail(usage("--api-key would put the key in the process list and your shell history; pipe it in with "
-                      "--api-key-stdin instead"));
+  if (opt.api_key) {
+    log::add_secret(*opt.api_key);
+    log::warn("--api-key puts the key in your shell history and in the process list other users can read; "
+              "prefer piping it into --api-key-stdin");
+  }
   std::string base = text::trim(opt.base_url, " \t");
   while (!base.empty() && base.back() == '/') base.pop_back();
   if (base.empty()) return fail(usage("--base-url is required (the API base, e.g. https://llm.example.com/v1)"));
   if (auto st = endpoints::validate_url(base, "--base-url"); !st) return fail(usage(st.error().message));
   if (text::trim(opt.model, " \t").empty()) return fail(usage("--model is required (the model id the API expects)"));
   if (opt.context_window && *opt.context_window <= 0) return fail(usage("--context-window must be a positive number"));
-  const int key_choices = (opt.api_key_stdin ? 1 : 0) + (!opt.api_key_env.empty() ? 1 : 0) + (opt.no_api_key ? 1 : 0);
-  if (key_choices > 1) return fail(usage("--api-key-stdin, --api-key-env and --no-api-key exclude each other"));
+  const int key_choices = (opt.api_key_stdin ? 1 : 0) + (!opt.api_key_env.empty() ? 1 : 0) + (opt.no_api_key ? 1 : 0) +
+                          (opt.api_key ? 1 : 0);
+  if (key_choices > 1)
+    return fail(usage("--api-key-stdin, --api-key, --api-key-env and --no-api-key exclude each other"));
   const bool local = endpoints::is_loopback_host(host_of(base));
   std::string auth = opt.auth;
   if (!auth.empty() && auth != "bearer" && auth != "api-key" && auth != "none")
@@ -92,8 +96,8 @@ int cmd_provider_add(app::Context& ctx, const ProviderAddOptions& opt) {
   } else if (auth.empty()) {
     auth = (key_choices == 0 && local) ? "none" : "bearer";
   }
-  if (auth == "none" && (opt.api_key_stdin || !opt.api_key_env.empty()))
-    return fail(usage("--auth none sends no key; drop --api-key-stdin/--api-key-env"));
+  if (auth == "none" && (opt.api_key_stdin || opt.api_key || !opt.api_key_env.empty()))
+    return fail(usage("--auth none sends no key; drop --api-key-stdin/--api-key/--api-key-env"));
   if (auth != "none" && key_choices == 0)
     return fail(usage(base + " is not on this machine, so it needs a key: pipe it in with --api-key-stdin, name the "
                              "variable that holds it with --api-key-env, or pass --no-api-key if it needs none"));
@@ -115,7 +119,13 @@ int cmd_provider_add(app::Context& ctx, const ProviderAddOptions& opt) {
   const auto env_path = *conf_dir / env_file;
 
   std::optional<std::string> key;
-  if (opt.api_key_stdin) {
+  if (opt.api_key) {
+    const std::string k = text::trim(*opt.api_key, " \t");
+    if (k.empty()) return fail(usage("--api-key is empty"));
+    for (unsigned char c : k)
+      if (c <= 0x20 || c == 0x7f) return fail(usage("--api-key contains a space or a control character"));
+    key = k;
+  } else if (opt.api_key_stdin) {
     auto k = read_key_from_stdin();
     if (!k) return fail(k.error());
     key = *k;

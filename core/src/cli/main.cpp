@@ -239,16 +239,28 @@ int main(int argc, char** argv) {
   log::Logger::global().set_verbosity(global.verbose);
   // Every command may hold tokens in memory: no core file, no ptrace by other processes.
   if (auto st = log::disable_core_dumps(); !st) log::debug(st.error().message);
+  std::optional<app::Context> own;
+  app::Context& ctx = early ? *early : own.emplace(global);
   if (!global.provider_profile.empty()) {
     // `jcode provider add` saves profiles, but no installed provider plugin runs them yet:
-    // say so instead of ignoring the flag.
-    std::cerr << "jcode: --provider-profile " << log::for_terminal(global.provider_profile)
+    // say so instead of ignoring the flag (and name the known ones for a typo).
+    auto cfg = ctx.config();
+    if (!cfg) return fail(cfg.error());
+    const auto names = (*cfg)->provider_names();
+    const std::string name = log::for_terminal(global.provider_profile);
+    if (std::find(names.begin(), names.end(), global.provider_profile) == names.end()) {
+      std::string known;
+      for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+      std::cerr << "jcode: --provider-profile " << name << ": no such profile in " << (*cfg)->path().string() << " ("
+                << (known.empty() ? std::string("none saved; add one with `jcode provider add`") : "profiles: " + known)
+                << ")\n";
+      return exit_usage;
+    }
+    std::cerr << "jcode: --provider-profile " << name
               << ": this jcode build can save named profiles (`jcode provider add`) but cannot run them yet; use "
                  "--provider <id>\n";
     return exit_usage;
   }
-  std::optional<app::Context> own;
-  app::Context& ctx = early ? *early : own.emplace(global);
   // A plugin's other name (a deprecated id): the plugin, with the environment it asks for.
   if (auto st = app::apply_alias(ctx, global.provider); !st) return fail(st.error());
   ctx.set_global(global);
