@@ -107,6 +107,23 @@ class ProviderAdd(JcodeTestCase):
         self.assertIn("no such profile", r.stderr)
         self.assertIn("profiles: my-api", r.stderr)
 
+    def test_provider_list_shows_providers_and_profiles_with_whether_configured(self):
+        self.assertEqual(self.add("--api-key-stdin").returncode, 0)
+        self.jcode("provider", "add", "local", "--base-url", "http://127.0.0.1:11434/v1", "-m", "llama", check=0)
+        rows = json.loads(self.jcode("--json", "provider", "list",
+                                     env=self.env(FIREWORKS_API_KEY="sk-emulator-compat-key"), check=0).stdout)
+        by_id = {r["id"]: r for r in rows}
+        self.assertEqual(by_id["fireworks"]["kind"], "provider")
+        self.assertTrue(by_id["fireworks"]["configured"])
+        self.assertFalse(by_id["minimax"]["configured"])
+        self.assertEqual(by_id["my-api"]["kind"], "profile")
+        self.assertTrue(by_id["my-api"]["configured"])
+        self.assertEqual(by_id["my-api"]["source"], "provider-my-api.env")
+        self.assertTrue(by_id["local"]["configured"])  # auth none
+        self.assertNotIn(KEY, json.dumps(rows))
+        text = self.jcode("provider", "list", check=0).stdout
+        self.assertIn("my-api  profile https://llm.example.com/v1, model my-model-id, configured", text)
+
     def test_a_key_given_in_argv_is_saved_with_a_warning_and_never_echoed(self):
         r = self.jcode("provider", "add", "argv-api", "--base-url", "https://x.example/v1", "-m", "m",
                        "--api-key", KEY, "--json")

@@ -1,8 +1,10 @@
 // jcode provider add: a named profile of a Chat Completions API — [providers.<name>] edited into
 // config.toml in place (comments and layout kept), the key in jcode's private env file, a
 // report that says what to run next. Nothing is written until every input is checked.
+#include "../app/provider_auth.hpp"
 #include "commands.hpp"
 
+#include <jcode/auth/discovery.hpp>
 #include <jcode/cli/exit_codes.hpp>
 #include <jcode/config/config.hpp>
 #include <jcode/endpoints/endpoints.hpp>
@@ -184,6 +186,66 @@ int cmd_provider_add(app::Context& ctx, const ProviderAddOptions& opt) {
     if (key) std::cerr << "; the key is in " << env_path.string() << " as " << key_var;
     else if (auth != "none") std::cerr << "; jcode reads the key from " << key_var;
     std::cerr << (opt.set_default ? "; it is now the default provider" : "") << ".\nCheck it with: " << test << "\n";
+  }
+  return exit_ok;
+}
+
+int cmd_provider_list(app::Context& ctx) {
+  auto reg = ctx.registry();
+  if (!reg) return fail(reg.error());
+  auto cfg = ctx.config();
+  if (!cfg) return fail(cfg.error());
+  nlohmann::json rows = nlohmann::json::array();
+  // Installed providers that answer prompts; configured = a usable credential is found where
+  // `auth status` looks (files and variables only: nothing runs, nothing is asked).
+  for (const auto& p : (*reg)->plugins()) {
+    const auto& info = p->info();
+    if (!info.transport) continue;
+    nlohmann::json r{{"id", info.id}, {"name", info.display_name}, {"kind", "provider"},
+                     {"default_model", info.transport->default_model}, {"configured", false}, {"source", nullptr}};
+    if (auto inst = (*reg)->instance(info.id); inst) {
+      app::ProviderAuth pa(ctx, **inst);
+      if (auto d = pa.discover(false, false, /*probe_only=*/true); d && d->found) {
+        r["configured"] = true;
+        r["source"] = d->found->source.label;
+      }
+    }
+    rows.push_back(std::move(r));
+  }
+  auto conf_dir = paths::app_config_dir(ctx.env());
+  for (const auto& name : (*cfg)->provider_names()) {
+    auto prof = (*cfg)->provider(name);
+    if (!prof) continue;
+    bool configured = prof->auth == "none";
+    std::string source;
+    if (!configured && !prof->api_key_env.empty()) {
+      if (paths::non_empty(ctx.env(), prof->api_key_env)) {
+        configured = true;
+        source = "$" + prof->api_key_env;
+      } else if (conf_dir && !prof->env_file.empty()) {
+        auto parsed = envfile::load(*conf_dir / prof->env_file);
+        if (parsed && parsed->get(prof->api_key_env).value_or("") != "") {
+          configured = true;
+          source = prof->env_file;
+        }
+      }
+    }
+    rows.push_back({{"id", name}, {"name", name}, {"kind", "profile"}, {"base_url", prof->base_url},
+                    {"default_model", prof->default_model}, {"configured", configured},
+                    {"source", source.empty() ? nlohmann::json(nullptr) : nlohmann::json(source)}, {"runnable", false}});
+  }
+  if (ctx.global().json) {
+    std::cout << rows.dump(2) << "\n";
+    return exit_ok;
+  }
+  for (const auto& r : rows) {
+    std::cout << r["id"].get<std::string>() << "  " << (r["kind"] == "profile" ? "profile " + r["base_url"].get<std::string>()
+                                                                              : r["name"].get<std::string>());
+    if (!r["default_model"].get<std::string>().empty()) std::cout << ", model " << r["default_model"].get<std::string>();
+    std::cout << (r["configured"].get<bool>() ? ", configured" : ", not configured");
+    if (!r["source"].is_null()) std::cout << " (" << r["source"].get<std::string>() << ")";
+    if (r["kind"] == "profile") std::cout << "; running profiles is not supported yet";
+    std::cout << "\n";
   }
   return exit_ok;
 }

@@ -23,5 +23,6 @@ int cmd_auth_status(app::Context& ctx);
 // `jcode auth-test`; "verify" here so that the file is not taken for a test.
 int cmd_auth_verify(app::Context& ctx, const AuthTestOptions& opt);
 int cmd_provider_add(app::Context& ctx, const ProviderAddOptions& opt);
+int cmd_provider_list(app::Context& ctx);
 
 }  // namespace jcode::cli

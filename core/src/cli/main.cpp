@@ -195,6 +195,8 @@ int main(int argc, char** argv) {
   ProviderAddOptions provider_add;
   auto* provider_cmd = app.add_subcommand("provider", "Named provider profiles for Chat Completions APIs");
   provider_cmd->require_subcommand(1);
+  auto* plist = provider_cmd->add_subcommand("list", "Installed providers and saved profiles, and whether each is configured");
+  plist->callback([&] { action = [&](app::Context& c) { return cmd_provider_list(c); }; });
   auto* padd = provider_cmd->add_subcommand("add", "Save a named Chat Completions API profile to config.toml");
   padd->add_option("name", provider_add.name, "Profile name (letters, digits, '_' or '-')")->required();
   padd->add_option("--base-url,--api-base", provider_add.base_url, "API base, e.g. https://llm.example.com/v1")->required();
