@@ -124,6 +124,13 @@ class ProviderAdd(JcodeTestCase):
         text = self.jcode("provider", "list", check=0).stdout
         self.assertIn("my-api  profile https://llm.example.com/v1, model my-model-id, configured", text)
 
+    def test_a_profile_set_as_default_is_named_as_such_when_used(self):
+        self.assertEqual(self.add("--api-key-stdin", "--set-default").returncode, 0)
+        r = self.jcode("run", "hi")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("'my-api', a saved profile", r.stderr)
+        self.assertNotIn("not installed", r.stderr)
+
     def test_a_key_given_in_argv_is_saved_with_a_warning_and_never_echoed(self):
         r = self.jcode("provider", "add", "argv-api", "--base-url", "https://x.example/v1", "-m", "m",
                        "--api-key", KEY, "--json")

@@ -82,6 +82,12 @@ Result<SelectedProvider> select_provider(Context& ctx) {
   if (!cfg) return cfg.error();
   if (id.empty()) {
     if (auto d = (*cfg)->default_provider()) id = *d;
+    // `provider add --set-default` names a profile here; say what it is rather than "not
+    // installed".
+    if (!id.empty() && (*cfg)->provider(id))
+      return Error{JCODE_E_INVALID_ARG, "[provider] default_provider in " + (*cfg)->path().string() + " is '" + id +
+                                            "', a saved profile, and this jcode build cannot run profiles yet; name a "
+                                            "provider with --provider <id>, or set default_provider to one"};
     if (auto st = apply_alias(ctx, id); !st) return st.error();
   }
   if (!id.empty()) return select_named_provider(ctx, id, !ctx.global().provider.empty());
