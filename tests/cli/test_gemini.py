@@ -286,6 +286,16 @@ class Gemini(JcodeTestCase):
         self.assertEqual(after["refresh_token"], doc["refresh_token"])
         self.assertGreater(after["expiry_date"], int(time.time() * 1000))
         self.assertPrivateFile(self.jcode_path("gemini_oauth.json"))
+        # A token the service refuses and the plugin cannot renew is named as jcode's own login,
+        # not as "another tool's login".
+        refused = {"status": 401, "body": {"error": {"code": 401, "status": "UNAUTHENTICATED",
+                                                     "message": "Request had invalid authentication credentials."}}}
+        self.queue(GENERATE, [refused, refused])
+        r = self.jcode("--provider", "gemini", "run", "hello", env=env)
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertNotIn("another tool", r.stderr)
+        self.assertIn("jcode login --provider gemini", r.stderr)
+        self.control("queue", method="DELETE")
         # A wrong secret is refused by Google's token endpoint with a clear error.
         bad = self.env(GEMINI_CLIENT_ID="emulator-own-gemini-client.apps.googleusercontent.com",
                        GEMINI_CLIENT_SECRET="wrong")

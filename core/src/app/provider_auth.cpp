@@ -209,6 +209,22 @@ Result<auth::RefreshResult> ProviderAuth::refresh(const model::SourceDecl& sourc
   t.body = client.token_body;
   t.refresh_scopes = client.refresh_scopes;
   t.mapper = [this](std::string_view json, const model::Credential* previous) { return map_tokens(json, previous); };
+  if (source.kind == model::SourceKind::plugin) {
+    // The plugin resolves (and renews) this credential itself: ask it again. The same token
+    // back means it cannot do better; that is not another tool's login.
+    auto d = discover(false, false);
+    if (!d) return d.error();
+    for (const auto& tr : d->trace) {
+      if (tr.source.id != source.id || !tr.credential) continue;
+      const bool changed = tr.credential->access_token != current.access_token;
+      if (changed && !auth::is_expired(*tr.credential, ctx_.services().now_ms(info().id)))
+        return auth::RefreshResult{*tr.credential, true, false};
+    }
+    return Error{JCODE_E_AUTH_REQUIRED, "the " + info().display_name + " credential from " + source.label +
+                                            (force ? " was refused by the service" : " has expired") +
+                                            " and " + source.label + " has no newer one; run `jcode login --provider " +
+                                            info().id + "`"};
+  }
   if (source.kind == model::SourceKind::jcode_file) {
     t.load = [this, source]() { return load(source); };
     t.save = [this, source](const model::Credential& c) { return save(source, c); };
