@@ -247,3 +247,27 @@ TEST_CASE("oauth: pending state expires after 30 minutes with a message naming t
   CHECK_FALSE(std::filesystem::exists(h.tmp / "pending-login/openai.json"));
   CHECK(h.emu.count(kOpenAIToken) == 0);
 }
+
+TEST_CASE("oauth: a loopback that cannot be set up falls back to the provider's manual page and its pasted code") {
+  Harness h;
+  int fds[2];
+  REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
+  h.io.paste = fds[0];
+  auto client = claude_client();
+  client.redirect_host = "192.0.2.1";  // TEST-NET-1: no address of this machine, so no listener
+  auto flow = h.flow("claude", client);
+  Result<std::string> tokens = Error{JCODE_E_INTERNAL, "not run"};
+  std::thread login([&] { tokens = flow.interactive({}); });
+  auto note = h.io.wait_note("manual flow", 5s);
+  CHECK_MESSAGE(!note.empty(), h.io.all_notes());
+  std::string url = h.io.wait_note("https%3A%2F%2Fplatform.claude.com%2Foauth%2Fcode%2Fcallback", 5s);
+  REQUIRE_MESSAGE(!url.empty(), h.io.all_notes());
+  auto approved = h.emu.control("/_emulator/authorize", {{"url", url}});
+  const std::string pasted = approved["code"].get<std::string>() + "#" + approved["state"].get<std::string>() + "\n";
+  REQUIRE(::write(fds[1], pasted.data(), pasted.size()) == static_cast<ssize_t>(pasted.size()));
+  login.join();
+  ::close(fds[0]);
+  ::close(fds[1]);
+  REQUIRE_MESSAGE(tokens.ok(), tokens.error().message);
+  CHECK(h.emu.count(kClaudeToken) == 1);
+}
