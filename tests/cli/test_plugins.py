@@ -71,6 +71,17 @@ class PluginsList(JcodeTestCase):
                          ["claude_cli_session", "jcode_claude_auth", "claude_code_credentials", "opencode_auth_json",
                           "pi_auth_json"])
 
+    def test_version_verbose_lists_the_host_abi_and_every_plugin(self):
+        out = self.jcode("--version", "--verbose", check=0).stdout
+        lines = out.splitlines()
+        self.assertRegex(lines[0], r"^jcode \S+ \(plugin ABI 1\.\d+\)$")
+        self.assertIn("plugins:", lines)
+        listed = json.loads(self.jcode("--json", "plugins", "list", check=0).stdout)
+        ids = [p["id"] for p in listed["plugins"]] if isinstance(listed, dict) else [p["id"] for p in listed]
+        for pid in ids:
+            self.assertTrue(any(l.startswith("  " + pid + " ") and "(ABI 1." in l for l in lines), (pid, out))
+        self.assertEqual(self.jcode("--version", check=0).stdout.count("\n"), 1)
+
     def test_info_shows_the_files_jcode_reads_under_jcode_home(self):
         jh = os.path.join(self.tmp, "jh")
         env = self.env(JCODE_HOME=jh)

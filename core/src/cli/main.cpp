@@ -85,8 +85,37 @@ std::optional<std::string> unknown_command(CLI::App& app, int argc, char** argv)
 
 }  // namespace
 
+// `jcode --version --verbose`: the host, the ABI it offers and every plugin it loads, with the
+// ABI each negotiated — what a bug report or a packager needs.
+static int print_versions() {
+  std::cout << version_text() << "\n";
+  app::Context ctx(app::GlobalOptions{});
+  auto reg = ctx.registry();
+  if (!reg) return fail(reg.error());
+  std::cout << "plugins:\n";
+  for (const auto& p : (*reg)->plugins()) {
+    const auto& i = p->info();
+    std::cout << "  " << i.id << " " << i.version << " (ABI " << i.abi_major << "." << i.abi_minor << ", " << i.origin
+              << ": " << i.path.string() << ")\n";
+  }
+  if (!(*reg)->skipped().empty()) std::cout << "skipped: " << (*reg)->skipped().size() << " (see `jcode plugins list`)\n";
+  return exit_ok;
+}
+
 int main(int argc, char** argv) {
   ensure_standard_fds();
+  {
+    // CLI11 answers --version by itself, before any other flag is seen.
+    bool version = false, verbose = false;
+    for (int i = 1; i < argc; ++i) {
+      const std::string_view a = argv[i];
+      if (a == "--") break;
+      version = version || a == "--version";
+      verbose = verbose || a == "--verbose" || (a.size() >= 2 && a[0] == '-' && a[1] == 'v' &&
+                                                a.find_first_not_of('v', 1) == std::string_view::npos);
+    }
+    if (version && verbose) return print_versions();
+  }
   app::GlobalOptions global;
   CLI::App app{"jcode: log in to LLM providers and talk to them.", "jcode"};
   app.set_version_flag("--version", version_text());
