@@ -45,6 +45,21 @@ TEST_CASE("a plugin built against each frozen header (1.0, 1.1, 1.2) loads and r
   }
 }
 
+TEST_CASE("the shipped C example built from the released 1.0 header loads in today's host and answers") {
+  TempDir tmp;
+  auto dir = tmp.dir("plugins");
+  install(dir, "echo");
+  FakeHost host;
+  host.endpoints["echo.api"] = "https://api.test";
+  Registry reg(host);
+  reg.discover(dirs({dir}));
+  REQUIRE_MESSAGE(reg.find("echo"), (reg.skipped().empty() ? std::string() : reg.skipped()[0].reason));
+  CHECK(reg.find("echo")->abi_minor == 0);
+  CHECK_FALSE(reg.find("echo")->config_keys.has_value());  // a 1.0 table has no settings: none checked
+  auto p = reg.instance("echo");
+  REQUIRE_MESSAGE(p.ok(), p.error().message);
+}
+
 TEST_CASE("negotiation: the plugin answers min(its minor, the host's newest)") {
   TempDir tmp;
   auto dir = tmp.dir("plugins");
