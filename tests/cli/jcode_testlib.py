@@ -19,6 +19,11 @@ FIXTURES = os.environ.get("JCODE_EMULATOR_FIXTURES") or os.path.normpath(
     os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "fixtures", "real-streams"))
 
 
+
+def query(url):
+    """The query parameters of a URL, as lists (urllib's parse_qs)."""
+    return urllib.parse.parse_qs(urllib.parse.urlparse(url).query)
+
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         return None

@@ -12,9 +12,8 @@ import select
 import socket
 import subprocess
 import time
-import urllib.parse
 
-from jcode_testlib import JCODE, JcodeTestCase
+from jcode_testlib import JCODE, JcodeTestCase, query
 
 FAKE = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "plugins", "antigravity",
                                      "tests", "fake-antigravity"))
@@ -22,10 +21,6 @@ AUTH = "/accounts.google.com/o/oauth2/v2/auth"
 TOKEN = "/oauth2.googleapis.com/token"
 LOAD = "/cloudcode-pa.googleapis.com/v1internal:loadCodeAssist"
 DAILY = "/daily-cloudcode-pa.sandbox.googleapis.com/v1internal:loadCodeAssist"
-
-
-def query(url):
-    return urllib.parse.parse_qs(urllib.parse.urlparse(url).query)
 
 
 class Antigravity(JcodeTestCase):

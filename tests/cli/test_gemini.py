@@ -11,7 +11,7 @@ import subprocess
 import time
 import urllib.parse
 
-from jcode_testlib import JCODE, JcodeTestCase
+from jcode_testlib import JCODE, JcodeTestCase, query
 
 AUTH = "/accounts.google.com/o/oauth2/v2/auth"
 TOKEN = "/oauth2.googleapis.com/token"
@@ -21,10 +21,6 @@ GENERATE = "/cloudcode-pa.googleapis.com/v1internal:streamGenerateContent"
 API_KEY = "emulator-gemini-api-key"
 TOOL_PROMPT = ("Use exactly one bash tool call with command exactly `echo JCODE_TOOL_OK`. After you see the tool "
                "result, reply with exactly AUTH_TEST_OK and nothing else.")
-
-
-def query(url):
-    return urllib.parse.parse_qs(urllib.parse.urlparse(url).query)
 
 
 class Gemini(JcodeTestCase):

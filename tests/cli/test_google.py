@@ -12,7 +12,7 @@ import time
 import urllib.parse
 import urllib.request
 
-from jcode_testlib import JCODE, JcodeTestCase
+from jcode_testlib import JCODE, JcodeTestCase, query
 
 AUTH = "/accounts.google.com/o/oauth2/v2/auth"
 TOKEN = "/oauth2.googleapis.com/token"
@@ -20,10 +20,6 @@ PROFILE = "/gmail.googleapis.com/gmail/v1/users/me/profile"
 CLIENT_ID = "emulator-gmail-client.apps.googleusercontent.com"
 SECRET = "GOCSPX-emulator-gmail-secret"
 G = "https://www.googleapis.com/auth/"
-
-
-def query(url):
-    return urllib.parse.parse_qs(urllib.parse.urlparse(url).query)
 
 
 class Google(JcodeTestCase):

@@ -95,6 +95,14 @@ void print_done(app::Context& ctx, const plugins::PluginInfo& info, const model:
 
 }  // namespace
 
+const char* api_key_input_problem(std::string_view key) {
+  for (unsigned char ch : key) {
+    if (ch == ' ') return "a space";
+    if (ch < 0x20 || ch == 0x7f) return "a control character";
+  }
+  return nullptr;
+}
+
 int cmd_login(app::Context& ctx, const LoginOptions& opt) {
   auto reg = ctx.registry();
   if (!reg) return fail(reg.error());
@@ -225,11 +233,9 @@ int cmd_login(app::Context& ctx, const LoginOptions& opt) {
       if (key.empty()) return fail(Error{JCODE_E_INVALID_ARG, "an empty API key was given; nothing was saved"});
       // A key never holds spaces or control characters: such input is a paste accident (two
       // keys, a terminal escape) and would only fail later with a confusing 401.
-      for (unsigned char ch : key)
-        if (ch <= 0x20 || ch == 0x7f)
-          return fail(Error{JCODE_E_INVALID_ARG, "the " + info.display_name + " API key contains " +
-                                                         (ch == ' ' ? "a space" : "a control character") +
-                                                         "; paste the key alone. Nothing was saved"});
+      if (const char* why = api_key_input_problem(key))
+        return fail(Error{JCODE_E_INVALID_ARG, "the " + info.display_name + " API key contains " + std::string(why) +
+                                                   "; paste the key alone. Nothing was saved"});
       log::add_secret(key);
       model::Credential k;
       k.kind = model::CredentialKind::api_key;

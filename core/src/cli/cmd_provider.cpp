@@ -38,24 +38,14 @@ std::string default_key_variable(std::string_view name) {
   return out + "_API_KEY";
 }
 
-std::string host_of(std::string_view url) {
-  auto at = url.find("://");
-  if (at == std::string_view::npos) return {};
-  auto rest = url.substr(at + 3);
-  rest = rest.substr(0, rest.find_first_of("/?#"));
-  if (rest.starts_with('[')) return std::string(rest.substr(0, rest.find(']') + 1));
-  return std::string(rest.substr(0, rest.find(':')));
-}
-
 Result<std::string> read_key_from_stdin() {
   std::string line;
   if (!std::getline(std::cin, line)) return usage("--api-key-stdin: nothing could be read from stdin");
   while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
   const std::string key = text::trim(line, " \t");
   if (key.empty()) return usage("--api-key-stdin: the key read from stdin is empty");
-  for (unsigned char c : key)
-    if (c <= 0x20 || c == 0x7f)
-      return usage("--api-key-stdin: the key contains a space or a control character; pipe the key alone");
+  if (const char* why = api_key_input_problem(key))
+    return usage(std::string("--api-key-stdin: the key contains ") + why + "; pipe the key alone");
   log::add_secret(key);
   return key;
 }
@@ -88,7 +78,7 @@ int cmd_provider_add(app::Context& ctx, const ProviderAddOptions& opt) {
                           (opt.api_key ? 1 : 0);
   if (key_choices > 1)
     return fail(usage("--api-key-stdin, --api-key, --api-key-env and --no-api-key exclude each other"));
-  const bool local = endpoints::is_loopback_host(host_of(base));
+  const bool local = endpoints::is_loopback_url(base);
   std::string auth = opt.auth;
   if (!auth.empty() && auth != "bearer" && auth != "api-key" && auth != "none")
     return fail(usage("--auth must be bearer, api-key or none (got '" + auth + "')"));
@@ -124,8 +114,7 @@ int cmd_provider_add(app::Context& ctx, const ProviderAddOptions& opt) {
   if (opt.api_key) {
     const std::string k = text::trim(*opt.api_key, " \t");
     if (k.empty()) return fail(usage("--api-key is empty"));
-    for (unsigned char c : k)
-      if (c <= 0x20 || c == 0x7f) return fail(usage("--api-key contains a space or a control character"));
+    if (const char* why = api_key_input_problem(k)) return fail(usage(std::string("--api-key contains ") + why));
     key = k;
   } else if (opt.api_key_stdin) {
     auto k = read_key_from_stdin();

@@ -12,6 +12,10 @@ namespace jcode::cli {
 // Prints "jcode: <message>" to stderr and returns the exit code for e's status.
 int fail(const Error& e);
 
+// What makes typed or piped input unusable as an API key: "a space" or "a control character"
+// (a paste accident: two keys, a terminal escape), else nullptr.
+const char* api_key_input_problem(std::string_view key);
+
 int cmd_plugins_list(app::Context& ctx, const PluginsListOptions& opt);
 int cmd_plugins_info(app::Context& ctx, const PluginsInfoOptions& opt);
 int cmd_login(app::Context& ctx, const LoginOptions& opt);

@@ -202,4 +202,9 @@ std::vector<std::string> unknown_endpoint_settings(const std::vector<std::pair<s
   return out;
 }
 
+bool is_loopback_url(std::string_view url) {
+  auto p = parse(url, "url");
+  return p.ok() && is_loopback_host(p->host);
+}
+
 }  // namespace jcode::endpoints

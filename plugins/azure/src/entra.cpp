@@ -1,5 +1,6 @@
 #include "entra.hpp"
 
+#include <jcode/support/json_file.hpp>
 #include <jcode/support/openai_error.hpp>
 
 #include <nlohmann/json.hpp>
@@ -35,14 +36,7 @@ std::optional<std::string> non_empty(const EntraIo& io, std::string_view name) {
   return v;
 }
 
-int64_t number_of(const json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end()) return 0;
-  if (it->is_number_integer()) return it->get<int64_t>();
-  if (it->is_number_float()) return static_cast<int64_t>(it->get<double>());
-  if (it->is_string()) return std::strtoll(it->get<std::string>().c_str(), nullptr, 10);
-  return 0;
-}
+int64_t number_of(const json& j, const char* key) { return support::json_int(j, key); }
 
 std::string short_text(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();

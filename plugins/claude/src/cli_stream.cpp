@@ -1,5 +1,7 @@
 #include "cli_stream.hpp"
 
+#include <jcode/support/cli_print.hpp>
+
 #include <jcode/support/json_event.hpp>
 
 #include <nlohmann/json.hpp>
@@ -32,27 +34,12 @@ bool contains(std::string_view hay, std::string_view needle) { return hay.find(n
 
 // A value that would be read as an option, or that holds spaces/control bytes, is refused
 // rather than passed on: argv is not parsed by a shell, but the CLI parses its own flags.
-bool plain_value(std::string_view v) {
-  if (v.empty() || v.front() == '-') return false;
-  return std::none_of(v.begin(), v.end(), [](unsigned char c) { return c <= ' ' || c == 0x7f; });
-}
-
 std::optional<std::string> non_empty(const EnvLookup& env, std::string_view name) {
   auto v = env(name);
   if (!v || v->empty()) return std::nullopt;
   return v;
 }
 
-std::string tail_utf8(std::string_view s, size_t budget) {
-  size_t a = s.find_first_not_of(" \t\r\n");
-  if (a == std::string_view::npos) return {};
-  size_t b = s.find_last_not_of(" \t\r\n");
-  s = s.substr(a, b - a + 1);
-  if (s.size() <= budget) return std::string(s);
-  size_t start = s.size() - budget;
-  while (start < s.size() && (static_cast<unsigned char>(s[start]) & 0xC0u) == 0x80u) ++start;
-  return "…" + std::string(s.substr(start));
-}
 
 }  // namespace
 
@@ -70,11 +57,11 @@ CliSettings cli_settings(const EnvLookup& env, std::string_view request_model) {
     std::string l = lower(*v);
     s.partial = !(l == "0" || l == "false" || l == "no");
   }
-  if (!plain_value(s.model))
+  if (!support::cli::plain_arg(s.model))
     s.error = request_model.empty()
                   ? "JCODE_CLAUDE_CLI_MODEL='" + s.model + "' is not a model name (fix: e.g. " + kCliDefaultModel + ")"
                   : "the model '" + s.model + "' is not a model name for the Claude CLI";
-  else if (!plain_value(s.permission_mode))
+  else if (!support::cli::plain_arg(s.permission_mode))
     s.error = "JCODE_CLAUDE_CLI_PERMISSION_MODE='" + s.permission_mode +
               "' is not a permission mode (fix: bypassPermissions, acceptEdits, default or plan)";
   return s;
@@ -296,7 +283,7 @@ CliFailure classify_cli_failure(const CliStreamParser& parser, int32_t exit_code
     return {JCODE_E_SERVER, who + " reported an error: " + parser.error()};
   }
   if (exit_code != 0) {
-    std::string tail = tail_utf8(stderr_tail, 1000);
+    std::string tail = support::cli::tail_text(stderr_tail, 1000);
     if (tail.empty() && !parser.last_noise().empty()) tail = "stdout: " + parser.last_noise();
     return {JCODE_E_SERVER, who + " exited with status " + std::to_string(exit_code) + ": " +
                                 (tail.empty() ? std::string("(nothing on stderr)") : tail)};

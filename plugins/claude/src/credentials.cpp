@@ -10,10 +10,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string str(const json& o, const char* k) {
-  auto it = o.find(k);
-  return it != o.end() && it->is_string() ? it->get<std::string>() : std::string{};
-}
+std::string str(const json& o, const char* k) { return support::json_string(o, k); }
 
 int64_t ms(const json& o, const char* k) {
   auto it = o.find(k);

@@ -13,10 +13,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string str(const json& obj, const char* key) {
-  auto it = obj.find(key);
-  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string{};
-}
+std::string str(const json& o, const char* k) { return support::json_string(o, k); }
 
 int64_t stored_expiry(const json& obj, const char* key) {
   auto it = obj.find(key);

@@ -8,7 +8,6 @@
 #include <algorithm>
 
 namespace jcode::support::cli {
-namespace {
 
 std::string tail_text(std::string_view s, size_t budget) {
   size_t a = s.find_first_not_of(" \t\r\n");
@@ -21,11 +20,9 @@ std::string tail_text(std::string_view s, size_t budget) {
   return "…" + std::string(s.substr(start));
 }
 
-}  // namespace
-
 bool plain_arg(std::string_view v) {
   if (v.empty() || v.front() == '-') return false;
-  return std::none_of(v.begin(), v.end(), [](unsigned char c) { return c < ' ' || c == 0x7f; });
+  return std::none_of(v.begin(), v.end(), [](unsigned char c) { return c <= ' ' || c == 0x7f; });
 }
 
 jcode_status run_lines(const plugin::Host& host, const PrintCall& call,

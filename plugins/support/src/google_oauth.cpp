@@ -12,19 +12,8 @@ namespace {
 using nlohmann::json;
 using plugin::view;
 
-std::string str(const json& obj, const char* key) {
-  auto it = obj.find(key);
-  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string{};
-}
-
-int64_t number(const json& obj, const char* key) {
-  auto it = obj.find(key);
-  if (it == obj.end()) return 0;
-  if (it->is_number_integer()) return it->get<int64_t>();
-  if (it->is_number_float()) return static_cast<int64_t>(it->get<double>());
-  if (it->is_string()) return std::strtoll(it->get<std::string>().c_str(), nullptr, 10);
-  return 0;
-}
+std::string str(const json& obj, const char* key) { return json_string(obj, key); }
+int64_t number(const json& obj, const char* key) { return json_int(obj, key); }
 
 // Seconds when too small to be milliseconds (10^11 ms is 1973).
 int64_t as_ms(int64_t v) { return v > 0 && v < 100000000000LL ? v * 1000 : (v > 0 ? v : 0); }

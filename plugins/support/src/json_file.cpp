@@ -1,5 +1,7 @@
 #include <jcode/support/json_file.hpp>
 
+#include <cstdlib>
+
 namespace jcode::support {
 
 std::string parse_json_object(std::string_view text, nlohmann::json& doc) {
@@ -17,6 +19,20 @@ std::string parse_json_object(std::string_view text, nlohmann::json& doc) {
                      : doc.is_boolean() ? "boolean"
                                         : "null";
   return std::string("is a JSON ") + what + ", not an object";
+}
+
+std::string json_string(const nlohmann::json& obj, const char* key) {
+  auto it = obj.find(key);
+  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string{};
+}
+
+int64_t json_int(const nlohmann::json& obj, const char* key) {
+  auto it = obj.find(key);
+  if (it == obj.end()) return 0;
+  if (it->is_number_integer()) return it->get<int64_t>();
+  if (it->is_number_float()) return static_cast<int64_t>(it->get<double>());
+  if (it->is_string()) return std::strtoll(it->get<std::string>().c_str(), nullptr, 10);
+  return 0;
 }
 
 }  // namespace jcode::support

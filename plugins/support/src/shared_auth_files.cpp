@@ -1,5 +1,7 @@
 #include <jcode/support/shared_auth_files.hpp>
 
+#include <jcode/support/json_file.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <cctype>
@@ -17,10 +19,7 @@ int64_t number_ms(const json& v) {
   return 0;
 }
 
-std::string str(const json& obj, const char* key) {
-  auto it = obj.find(key);
-  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string{};
-}
+std::string str(const json& obj, const char* key) { return json_string(obj, key); }
 
 }  // namespace
 

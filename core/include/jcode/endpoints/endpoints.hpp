@@ -59,6 +59,9 @@ std::vector<std::string> unknown_endpoint_settings(const std::vector<std::pair<s
                                                    const config::Config& config,
                                                    const paths::Env& env = paths::process_env());
 
+// Whether a URL that validate_url accepts points at this machine (its host is loopback).
+bool is_loopback_url(std::string_view url);
+
 // True for 127.0.0.0/8, ::1 (with or without brackets) and "localhost".
 bool is_loopback_host(std::string_view host);
 

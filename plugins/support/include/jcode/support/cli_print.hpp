@@ -45,7 +45,11 @@ jcode_status run_text(const plugin::Host& host, const PrintCall& call, const jco
 std::string flatten(std::string_view conversation_json, std::string& error);
 
 // A value that will not be read as another option by the CLI (non-empty, no leading '-', no
-// control characters): for models and similar settings passed in argv.
+// spaces or control characters): for models and similar settings passed in argv.
 bool plain_arg(std::string_view v);
+
+// The end of a child's stderr for an error message: trimmed, at most `budget` bytes, cut on a
+// UTF-8 boundary with a leading "…" when shortened.
+std::string tail_text(std::string_view s, size_t budget);
 
 }  // namespace jcode::support::cli

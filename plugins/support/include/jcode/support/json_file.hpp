@@ -4,10 +4,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace jcode::support {
+
+// obj[key] as a string; "" when absent or not a string.
+std::string json_string(const nlohmann::json& obj, const char* key);
+// obj[key] as a whole number: an integer, a float (truncated) or a decimal string; 0 when
+// absent or anything else.
+int64_t json_int(const nlohmann::json& obj, const char* key);
 
 // Parses `text`; on success `doc` is the object and the result is empty. Otherwise the result
 // says what the text is instead: "is not valid JSON (<parser's reason>)", "is empty", or
