@@ -212,6 +212,23 @@ LOCK(offsetof(jcode_config_decl, type) == 16);
 LOCK(offsetof(jcode_config_decl, help) == 24);
 LOCK(END_OF(jcode_config_decl, help) == 32);
 #endif
+#if JCODE_ABI_MINOR >= 3
+/* ABI 1.3: providers and profile_type after the 1.2 table; provider_id after the 1.1 host
+ * table; the provider declaration itself. */
+LOCK(offsetof(jcode_plugin_api, providers) == 128);
+LOCK(offsetof(jcode_plugin_api, profile_type) == 136);
+LOCK(END_OF(jcode_plugin_api, profile_type) == 144);
+LOCK(offsetof(jcode_host_api, provider_id) == 216);
+LOCK(END_OF(jcode_host_api, provider_id) == 224);
+LOCK(offsetof(jcode_provider_decl, id) == 8);
+LOCK(offsetof(jcode_provider_decl, display_name) == 16);
+LOCK(offsetof(jcode_provider_decl, description) == 24);
+LOCK(offsetof(jcode_provider_decl, endpoints) == 32);
+LOCK(offsetof(jcode_provider_decl, sources) == 40);
+LOCK(offsetof(jcode_provider_decl, default_model) == 48);
+LOCK(END_OF(jcode_provider_decl, flags) == 60);
+LOCK(JCODE_PROVIDER_F_CREDENTIAL_OPTIONAL == 0x1u && JCODE_PLUGIN_F_UNTYPED_PROFILES == 0x2u);
+#endif
 
 /* Frozen for every major: struct_size and abi_major come first. */
 LOCK(offsetof(jcode_init_in, struct_size) == 0);

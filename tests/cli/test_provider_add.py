@@ -46,7 +46,7 @@ class ProviderAdd(JcodeTestCase):
         self.assertTrue(text.startswith(original), text)  # comments and layout kept
         cfg = tomllib.loads(text)
         prof = cfg["providers"]["my-api"]
-        self.assertNotIn("type", prof)  # the format's default: an OpenAI-compatible Chat Completions API
+        self.assertEqual(prof["type"], "openai-compatible")  # the installed plugin that runs it
         self.assertEqual(prof["base_url"], "https://llm.example.com/v1")
         self.assertEqual(prof["auth"], "bearer")
         self.assertEqual(prof["api_key_env"], "JCODE_PROVIDER_MY_API_API_KEY")
@@ -88,6 +88,19 @@ class ProviderAdd(JcodeTestCase):
             (["provider", "add", "p1", "--base-url", "https://x.example/v1", "-m", "m", "--api-key", KEY,
               "--api-key-stdin"], "exclude each other"),
             (["provider", "add", "p1", "--base-url", "https://x.example/v1", "-m", "m", "--auth", "magic", "--no-api-key"], "--auth must be"),
+            (["provider", "add", "auto", "--base-url", "https://x.example/v1", "-m", "m", "--no-api-key"], "reserved"),
+            (["provider", "add", "groq", "--base-url", "https://x.example/v1", "-m", "m", "--no-api-key"], "installed provider"),
+            (["provider", "add", "x" * 65, "--base-url", "https://x.example/v1", "-m", "m", "--no-api-key"], "invalid profile name"),
+            (["provider", "add", "p1", "--base-url", "ftp://x.example/v1", "-m", "m", "--no-api-key"], "--base-url"),
+            (["provider", "add", "p1", "--base-url", "https://x.example/v1", "-m", " ", "--no-api-key"], "--model is required"),
+            (["provider", "add", "p1", "--base-url", "https://x.example/v1", "-m", "m", "--no-api-key",
+              "--context-window", "0"], "--context-window must be a positive number"),
+            (["provider", "add", "p1", "--base-url", "https://x.example/v1", "-m", "m", "--api-key-env", "NOT-A-VAR"],
+             "is not a variable name"),
+            (["provider", "add", "p1", "--base-url", "https://x.example/v1", "-m", "m", "--api-key-env", "K",
+              "--auth-header", "X-Key"], "--auth-header only applies with --auth api-key"),
+            (["provider", "add", "p1", "--base-url", "https://x.example/v1", "-m", "m", "--api-key-env", "K",
+              "--env-file", "../x.env"], "--env-file is a file name"),
         ]
         for args, why in cases:
             r = self.jcode(*args)
@@ -97,11 +110,83 @@ class ProviderAdd(JcodeTestCase):
         self.assertFalse(os.path.exists(self.config_path()))
         self.assertFalse(os.path.exists(os.path.join(self.home, ".config", "jcode")))
 
-    def test_running_a_profile_says_it_is_not_supported_yet_and_a_typo_lists_the_profiles(self):
+    def serve_my_api(self):
+        # The emulator's llm.example.com takes only this profile's key.
+        self.control("api-keys", {"provider": "compat:llm.example.com", "key": KEY})
+
+    def test_the_spec_example_then_auth_test_of_the_profile_passes(self):
+        self.serve_my_api()
+        r = self.jcode("provider", "add", "my-api", "--base-url", "https://llm.example.com/v1", "--model",
+                       "my-model-id", "--api-key-stdin", "--set-default", "--json", input=KEY)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        command = json.loads(r.stdout)["auth_test_command"].split()
+        self.assertEqual(command[0], "jcode")
+        r = self.jcode(*command[1:])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertNotIn(KEY, r.stdout + r.stderr)
+        reqs = self.wire("/llm.example.com/v1/chat/completions")
+        self.assertGreaterEqual(len(reqs), 1)
+        self.assertEqual(reqs[0]["headers"]["authorization"], "Bearer " + KEY)
+        self.assertEqual(json.loads(reqs[0]["body"])["model"], "my-model-id")
+        # --json: every check named, all passed
+        r = self.jcode("--json", "--provider-profile", "my-api", "auth-test", "--no-tool-smoke", check=0)
+        report = json.loads(r.stdout)
+        self.assertEqual([row["provider"] for row in report], ["my-api"])
+        self.assertTrue(report[0]["success"], r.stdout)
+        self.assertEqual(report[0]["smoke_output"].strip(), "AUTH_TEST_OK")
+
+    def test_a_profile_runs_with_its_key_header_and_a_wrong_key_names_the_fix(self):
+        self.control("api-keys", {"provider": "compat:llm.example.com", "key": KEY, "header": "X-Api-Key"})
+        r = self.jcode("provider", "add", "my-api", "--base-url", "https://llm.example.com/v1", "--model",
+                       "my-model-id", "--api-key-stdin", "--auth", "api-key", "--auth-header", "X-Api-Key", input=KEY)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = self.jcode("--provider-profile", "my-api", "run", "Reply with exactly PROFILE_OK", check=0)
+        self.assertEqual(r.stdout, "PROFILE_OK\n")
+        self.assertEqual(self.wire("/llm.example.com/v1/chat/completions")[0]["headers"]["x-api-key"], KEY)
+        r = self.jcode("--provider-profile", "my-api", "run", "hi",
+                       env=self.env(JCODE_PROVIDER_MY_API_API_KEY="sk-wrong-key-000"))
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("refused the API key (401", r.stderr)
+        self.assertIn("JCODE_PROVIDER_MY_API_API_KEY", r.stderr)
+        self.assertNotIn("sk-wrong-key-000", r.stderr)
+
+    def test_a_keyless_local_profile_runs_without_a_key(self):
+        # Plain http to this machine is not routed through the emulator: point at it directly.
+        r = self.jcode("provider", "add", "local", "--base-url", self.emu_url + "/127.0.0.1:8080/v1", "-m", "local-m")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(self.config_path()) as f:
+            self.assertEqual(tomllib.loads(f.read())["providers"]["local"]["auth"], "none")
+        r = self.jcode("--provider-profile", "local", "run", "Reply with exactly LOCAL_OK", check=0)
+        self.assertEqual(r.stdout, "LOCAL_OK\n")
+        req = self.wire("/127.0.0.1:8080/v1/chat/completions")[0]
+        self.assertNotIn("authorization", req["headers"])
+        self.assertEqual(json.loads(req["body"])["model"], "local-m")
+
+    def test_a_config_that_does_not_parse_is_refused_and_left_alone(self):
+        os.makedirs(self.jcode_path(), mode=0o700)
+        broken = '[auth\ntrusted_external_sources = ["x"]\n'
+        with open(self.config_path(), "w") as f:
+            f.write(broken)
+        r = self.add("--api-key-stdin")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn(self.config_path(), r.stderr)
+        self.assertNotIn(KEY, r.stderr)
+        with open(self.config_path()) as f:
+            self.assertEqual(f.read(), broken)
+        self.assertFalse(os.path.exists(self.env_file()))
+
+    def test_plain_http_to_a_private_address_is_accepted(self):
+        r = self.jcode("provider", "add", "lan", "--base-url", "http://192.168.1.20:8000/v1", "-m", "m",
+                       "--no-api-key", "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(json.loads(r.stdout)["api_base"], "http://192.168.1.20:8000/v1")
+        rows = json.loads(self.jcode("--json", "provider", "list", check=0).stdout)
+        lan = next(x for x in rows if x["id"] == "lan")
+        self.assertEqual(lan["base_url"], "http://192.168.1.20:8000/v1")
+        self.assertTrue(lan["runnable"], lan)
+
+    def test_a_typo_lists_the_profiles(self):
         self.assertEqual(self.add("--api-key-stdin").returncode, 0)
-        r = self.jcode("--provider-profile", "my-api", "auth-test", "--no-tool-smoke")
-        self.assertEqual(r.returncode, 2)
-        self.assertIn("cannot run them yet", r.stderr)
         r = self.jcode("--provider-profile", "my-apy", "run", "hi")
         self.assertEqual(r.returncode, 2)
         self.assertIn("no such profile", r.stderr)
@@ -122,13 +207,28 @@ class ProviderAdd(JcodeTestCase):
         self.assertTrue(by_id["local"]["configured"])  # auth none
         self.assertNotIn(KEY, json.dumps(rows))
         text = self.jcode("provider", "list", check=0).stdout
-        self.assertIn("my-api  profile https://llm.example.com/v1, model my-model-id, configured", text)
+        self.assertIn("my-api  profile https://llm.example.com/v1, model my-model-id, configured (provider-my-api.env)\n",
+                      text)
+        self.assertIn("groq  Groq (preset, openai-compatible), model llama-3.1-8b-instant, not configured\n", text)
 
-    def test_a_profile_set_as_default_is_named_as_such_when_used(self):
+    def test_a_profile_set_as_default_is_used_without_provider(self):
+        self.serve_my_api()
         self.assertEqual(self.add("--api-key-stdin", "--set-default").returncode, 0)
+        r = self.jcode("run", "Reply with exactly DEFAULT_OK", check=0)
+        self.assertEqual(r.stdout, "DEFAULT_OK\n")
+        self.assertEqual(json.loads(self.wire("/llm.example.com/v1/chat/completions")[0]["body"])["model"],
+                         "my-model-id")
+
+    def test_a_default_profile_that_cannot_run_says_why(self):
+        self.assertEqual(self.add("--api-key-stdin", "--set-default").returncode, 0)
+        with open(self.config_path()) as f:
+            text = f.read()
+        with open(self.config_path(), "w") as f:
+            f.write(text.replace('type = "openai-compatible"', 'type = "no-such-dialect"'))
         r = self.jcode("run", "hi")
         self.assertEqual(r.returncode, 2, r.stderr)
-        self.assertIn("'my-api', a saved profile", r.stderr)
+        self.assertIn("profile 'my-api', which cannot run", r.stderr)
+        self.assertIn("no-such-dialect", r.stderr)
         self.assertNotIn("not installed", r.stderr)
 
     def test_a_key_given_in_argv_is_saved_with_a_warning_and_never_echoed(self):

@@ -30,6 +30,37 @@ Services& Context::services() {
   return *services_;
 }
 
+namespace {
+
+// [providers.<name>] as the registry declares it. A profile that names no key variable or
+// env file gets the ones `jcode provider add` would have written.
+std::vector<plugins::ProfileSpec> profile_specs(const config::Config& cfg) {
+  std::vector<plugins::ProfileSpec> out;
+  for (const auto& name : cfg.provider_names()) {
+    auto p = cfg.provider(name);
+    if (!p) continue;
+    plugins::ProfileSpec s;
+    s.name = name;
+    s.type = p->type;
+    s.base_url = p->base_url;
+    while (!s.base_url.empty() && s.base_url.back() == '/') s.base_url.pop_back();
+    s.default_model = p->default_model;
+    s.where = "[providers." + name + "] in " + cfg.path().string();
+    const bool keyless = p->auth == "none" || (p->requires_api_key && !*p->requires_api_key && p->api_key_env.empty());
+    if (!keyless) {
+      s.api_key_env = p->api_key_env.empty() ? config::profile_key_variable(name) : p->api_key_env;
+      s.env_file = p->env_file.empty() ? config::profile_env_file(name) : p->env_file;
+    }
+    if (!p->api_key.empty())
+      log::warn(s.where + " holds an inline api_key, which jcode does not read (it would sit in a file other tools "
+                          "and backups copy); move it with `jcode login --provider " + name + "` and delete the line");
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<plugins::Registry*> Context::registry() {
   if (registry_) return registry_.get();
   auto cfg = config();
@@ -43,6 +74,8 @@ Result<plugins::Registry*> Context::registry() {
   reg->discover(plan.dirs, filter);
   for (const auto& w : reg->warnings()) log::warn(w);
   for (const auto& s : reg->skipped()) log::info(s.path.string() + ": not loaded: " + s.reason);  // -v
+  reg->add_profiles(profile_specs(**cfg));
+  for (const auto& s : reg->skipped_profiles()) log::info("profile " + s.name + " is not usable: " + s.reason);
   {
     std::vector<std::pair<std::string, std::string>> declared;
     std::vector<std::string> ids;

@@ -38,7 +38,13 @@ Result<SelectedProvider> select_named_provider(Context& ctx, const std::string& 
 
   auto pa = std::make_shared<ProviderAuth>(ctx, **plugin);
   if (!found) {
-    auto f = pa->acquire(explicit_choice, /*allow_prompt=*/true);
+    // A service that may need no key (a local server) is not a reason to ask for a login.
+    const bool optional = (*plugin)->info().credential_optional;
+    auto f = pa->acquire(explicit_choice, /*allow_prompt=*/!optional);
+    if (!f && optional && f.error().status == JCODE_E_AUTH_REQUIRED) {
+      log::debug((*plugin)->id() + ": no key found; calling it without one");
+      return out;
+    }
     if (!f) return f.error();
     found = std::move(*f);
   }
@@ -82,15 +88,25 @@ Result<SelectedProvider> select_provider(Context& ctx) {
   if (!cfg) return cfg.error();
   if (id.empty()) {
     if (auto d = (*cfg)->default_provider()) id = *d;
-    // `provider add --set-default` names a profile here; say what it is rather than "not
-    // installed".
-    if (!id.empty() && (*cfg)->provider(id))
-      return Error{JCODE_E_INVALID_ARG, "[provider] default_provider in " + (*cfg)->path().string() + " is '" + id +
-                                            "', a saved profile, and this jcode build cannot run profiles yet; name a "
-                                            "provider with --provider <id>, or set default_provider to one"};
+    // `provider add --set-default` names a profile here; one that cannot run says why rather
+    // than "not installed".
+    if (!id.empty() && (*cfg)->provider(id)) {
+      auto reg = ctx.registry();
+      if (!reg) return reg.error();
+      for (const auto& sp : (*reg)->skipped_profiles())
+        if (sp.name == id)
+          return Error{JCODE_E_INVALID_ARG, "[provider] default_provider in " + (*cfg)->path().string() + " is the "
+                                                "profile '" + id + "', which cannot run: " + sp.reason};
+    }
     if (auto st = apply_alias(ctx, id); !st) return st.error();
   }
-  if (!id.empty()) return select_named_provider(ctx, id, !ctx.global().provider.empty());
+  if (!id.empty()) {
+    const bool from_config = ctx.global().provider.empty();
+    auto sel = select_named_provider(ctx, id, !from_config);
+    if (sel && from_config)
+      if (auto m = (*cfg)->default_model()) sel->model = *m;
+    return sel;
+  }
   // Auto-detection: the first provider with a usable credential, never prompting.
   auto reg = ctx.registry();
   if (!reg) return reg.error();

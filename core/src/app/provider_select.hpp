@@ -21,6 +21,9 @@ struct SelectedProvider {
   agent::CredentialProvider credentials;  // unset: the plugin sends without one
   std::string source_label;               // where the credential came from ("" when none)
   std::string source_path;
+  // The model to ask when -m/--model is not given: [provider] default_model, when the
+  // provider is the config's default_provider; empty = the provider's own default.
+  std::string model;
 };
 
 Result<SelectedProvider> select_provider(Context& ctx);

@@ -133,6 +133,13 @@ Status Services::check_config(const plugins::PluginInfo& plugin) {
 Result<std::string> Services::config_get(std::string_view plugin, std::string_view key) {
   auto cfg = ctx_.config();
   if (!cfg) return cfg.error();
+  // A profile's settings are its own table (plugin.h, jcode_plugin_api.profile_type).
+  if (auto reg = ctx_.registry(); reg) {
+    if (const auto* info = (*reg)->find(plugin); info && info->profile) {
+      if (auto v = (*cfg)->table_value({"providers", std::string(plugin)}, key)) return *v;
+      return Error{JCODE_E_NOT_FOUND, "no " + std::string(key) + " in [providers." + std::string(plugin) + "]"};
+    }
+  }
   // A declared string list reaches the plugin joined by ",", however it was written.
   if (auto reg = ctx_.registry(); reg) {
     if (const auto* info = (*reg)->find(plugin); info && info->config_keys) {
@@ -164,7 +171,7 @@ Result<std::string> Services::endpoint_url(std::string_view plugin, std::string_
     if (e.name != name) continue;
     auto cfg = ctx_.config();
     if (!cfg) return cfg.error();
-    auto r = endpoints::resolve(plugin, name, e.default_url, **cfg, ctx_.env());
+    auto r = endpoints::resolve(plugin, name, e.default_url, **cfg, ctx_.env(), e.local_network);
     if (!r) return r.error();
     return r->url;
   }

@@ -92,11 +92,13 @@ Report test_one(app::Context& ctx, const std::string& id, const AuthTestOptions&
   app::ProviderAuth pa(ctx, **plugin);
   std::optional<auth::Discovered> found;
   if (!info.sources.empty()) {
-    auto f = pa.acquire(explicit_choice, true);
-    if (!f) {
+    auto f = pa.acquire(explicit_choice, !info.credential_optional);
+    if (!f && info.credential_optional && f.error().status == JCODE_E_AUTH_REQUIRED) {
+      rep.add({"credential_probe", true, true, "Skipped: no key found, and " + info.display_name + " may need none"});
+    } else if (!f) {
       rep.add({"credential_probe", false, false, f.error().message});
       return rep;
-    }
+    } else {
     found = *f;
     rep.credential_paths.push_back(f->where);
     const model::Credential& c = f->credential;
@@ -110,6 +112,7 @@ Report test_one(app::Context& ctx, const std::string& id, const AuthTestOptions&
     if (extra.is_object() && extra.contains("credential") && extra["credential"].is_string())
       via = " via " + extra["credential"].get<std::string>();
     rep.add({"credential_probe", true, false, kind + " from " + f->source.label + via + " (" + f->where + ")"});
+    }
   } else {
     rep.add({"credential_probe", true, true, "Skipped: the provider needs no stored credential"});
   }
@@ -159,7 +162,7 @@ Report test_one(app::Context& ctx, const std::string& id, const AuthTestOptions&
     conv.add_user_text(kSmokePrompt);
     agent::Options ao;
     ao.only_tools = std::vector<std::string>{};
-    ao.model = ctx.global().model;
+    ao.model = ctx.global().model.empty() ? selected->model : ctx.global().model;
     ao.cancelled = [] { return auth::cancel_requested(); };
     auto r = agent::run_turns(*selected->plugin, selected->credentials, conv, ao);
     if (!r) {
@@ -183,7 +186,7 @@ Report test_one(app::Context& ctx, const std::string& id, const AuthTestOptions&
   conv.add_user_text(kToolPrompt);
   agent::Options ao;
   ao.only_tools = std::vector<std::string>{"bash"};
-  ao.model = ctx.global().model;
+  ao.model = ctx.global().model.empty() ? selected->model : ctx.global().model;
   ao.cancelled = [] { return auth::cancel_requested(); };
   // Only the exact smoke command may run.
   ao.ask_permission = [](const agent_tools::Tool&, const nlohmann::json& input) {

@@ -138,7 +138,20 @@ int cmd_login(app::Context& ctx, const LoginOptions& opt) {
     req.auth_code = *v;
     log::add_secret(req.auth_code);
   }
-  for (const auto& [name, value] : opt.plugin_options) {
+  // --api-key-stdin is the host's flag for an API-key login, and is passed on to a custom
+  // login that declares an option of that name (a choice of key or other methods).
+  auto plugin_options = opt.plugin_options;
+  if (opt.api_key_stdin) {
+    bool declared = false;
+    for (const auto& o : info.login->options) declared = declared || o.name == "api-key-stdin";
+    if (declared)
+      plugin_options["api-key-stdin"] = "1";
+    else if (info.login->method != plugins::LoginMethod::api_key)
+      return fail(Error{JCODE_E_INVALID_ARG, "--api-key-stdin: " + info.display_name +
+                                                 " does not log in with an API key; run `jcode login --provider " +
+                                                 info.id + "` without it"});
+  }
+  for (const auto& [name, value] : plugin_options) {
     const plugins::OptionDecl* decl = nullptr;
     for (const auto& o : info.login->options)
       if (o.name == name) decl = &o;
@@ -221,7 +234,7 @@ int cmd_login(app::Context& ctx, const LoginOptions& opt) {
       }
       std::string key;
       auto c = ui::default_console();
-      if (c.interactive) {
+      if (c.interactive && !opt.api_key_stdin) {
         auto k = ui::prompt_secret(c, info.display_name + " API key");
         if (!k) return fail(k.error());
         key = *k;

@@ -31,13 +31,6 @@ bool valid_name(std::string_view n) {
   return true;
 }
 
-// "JCODE_PROVIDER_<NAME>_API_KEY": upper case, every other character '_'.
-std::string default_key_variable(std::string_view name) {
-  std::string out = "JCODE_PROVIDER_";
-  for (unsigned char c : name) out.push_back(std::isalnum(c) ? static_cast<char>(std::toupper(c)) : '_');
-  return out + "_API_KEY";
-}
-
 Result<std::string> read_key_from_stdin() {
   std::string line;
   if (!std::getline(std::cin, line)) return usage("--api-key-stdin: nothing could be read from stdin");
@@ -59,10 +52,16 @@ int cmd_provider_add(app::Context& ctx, const ProviderAddOptions& opt) {
                       "': use 1-64 letters, digits, '_' or '-', starting with a letter or digit"));
   if (opt.name == "auto" || opt.name == "compat" || opt.name == "custom")
     return fail(usage("'" + opt.name + "' is reserved; choose another profile name"));
+  std::string profile_type;  // written as `type`: the one of the plugin that runs profiles
   if (auto reg = ctx.registry(); reg) {
-    if (auto [plugin, alias] = (*reg)->find_alias(opt.name); plugin != nullptr || (*reg)->find(opt.name) != nullptr)
+    const auto* same = (*reg)->find(opt.name);
+    if (auto [plugin, alias] = (*reg)->find_alias(opt.name); plugin != nullptr || (same && !same->profile))
       return fail(usage("'" + opt.name + "' is the name of an installed provider; choose another profile name"));
+    if (const auto* runner = (*reg)->untyped_profile_runner()) profile_type = runner->profile_type;
   }
+  if (profile_type.empty())
+    log::warn("no installed plugin runs profiles, so this one cannot be used yet (`jcode plugins list` shows what is "
+              "installed); it is saved without a type");
   if (opt.api_key) {
     log::add_secret(*opt.api_key);
     log::warn("--api-key puts the key in your shell history and in the process list other users can read; "
@@ -71,14 +70,15 @@ int cmd_provider_add(app::Context& ctx, const ProviderAddOptions& opt) {
   std::string base = text::trim(opt.base_url, " \t");
   while (!base.empty() && base.back() == '/') base.pop_back();
   if (base.empty()) return fail(usage("--base-url is required (the API base, e.g. https://llm.example.com/v1)"));
-  if (auto st = endpoints::validate_url(base, "--base-url"); !st) return fail(usage(st.error().message));
+  if (auto st = endpoints::validate_url(base, "--base-url", /*local_network=*/true); !st)
+    return fail(usage(st.error().message));
   if (text::trim(opt.model, " \t").empty()) return fail(usage("--model is required (the model id the API expects)"));
   if (opt.context_window && *opt.context_window <= 0) return fail(usage("--context-window must be a positive number"));
   const int key_choices = (opt.api_key_stdin ? 1 : 0) + (!opt.api_key_env.empty() ? 1 : 0) + (opt.no_api_key ? 1 : 0) +
                           (opt.api_key ? 1 : 0);
   if (key_choices > 1)
     return fail(usage("--api-key-stdin, --api-key, --api-key-env and --no-api-key exclude each other"));
-  const bool local = endpoints::is_loopback_url(base);
+  const bool local = endpoints::is_loopback_url(base);  // no key needed by default only here
   std::string auth = opt.auth;
   if (!auth.empty() && auth != "bearer" && auth != "api-key" && auth != "none")
     return fail(usage("--auth must be bearer, api-key or none (got '" + auth + "')"));
@@ -95,10 +95,10 @@ int cmd_provider_add(app::Context& ctx, const ProviderAddOptions& opt) {
                              "variable that holds it with --api-key-env, or pass --no-api-key if it needs none"));
   if (!opt.auth_header.empty() && auth != "api-key")
     return fail(usage("--auth-header only applies with --auth api-key"));
-  const std::string key_var = opt.api_key_env.empty() ? default_key_variable(opt.name) : opt.api_key_env;
+  const std::string key_var = opt.api_key_env.empty() ? config::profile_key_variable(opt.name) : opt.api_key_env;
   if (!envfile::valid_key(key_var))
     return fail(usage("--api-key-env '" + key_var + "' is not a variable name (letters, digits and _)"));
-  std::string env_file = opt.env_file.empty() ? "provider-" + opt.name + ".env" : opt.env_file;
+  std::string env_file = opt.env_file.empty() ? config::profile_env_file(opt.name) : opt.env_file;
   if (env_file.find('/') != std::string::npos || env_file == "." || env_file == "..")
     return fail(usage("--env-file is a file name inside jcode's config directory, not a path ('" + env_file + "')"));
 
@@ -124,8 +124,8 @@ int cmd_provider_add(app::Context& ctx, const ProviderAddOptions& opt) {
 
   config::ProviderProfile p;
   p.name = opt.name;
-  // No `type`: a profile without one is a Chat Completions API, the default of the format.
-  // The core names no dialect; the plugin that runs profiles owns that knowledge.
+  // The core names no dialect: the type is the one the plugin that runs profiles declares.
+  p.type = profile_type;
   p.base_url = base;
   p.auth = auth == "api-key" ? "header" : auth;
   if (auth == "api-key") p.auth_header = opt.auth_header.empty() ? "api-key" : opt.auth_header;
@@ -185,55 +185,63 @@ int cmd_provider_list(app::Context& ctx) {
   auto cfg = ctx.config();
   if (!cfg) return fail(cfg.error());
   nlohmann::json rows = nlohmann::json::array();
-  // Installed providers that answer prompts; configured = a usable credential is found where
-  // `auth status` looks (files and variables only: nothing runs, nothing is asked).
+  // Every provider that answers prompts: a plugin's own, a catalogue preset, a profile.
+  // configured = a usable credential is found where `auth status` looks (files and variables
+  // only: nothing runs, nothing is asked), or the provider needs none.
   for (const auto& p : (*reg)->plugins()) {
     const auto& info = p->info();
     if (!info.transport) continue;
-    nlohmann::json r{{"id", info.id}, {"name", info.display_name}, {"kind", "provider"},
-                     {"default_model", info.transport->default_model}, {"configured", false}, {"source", nullptr}};
-    if (auto inst = (*reg)->instance(info.id); inst) {
-      app::ProviderAuth pa(ctx, **inst);
-      if (auto d = pa.discover(false, false, /*probe_only=*/true); d && d->found) {
+    const char* kind = info.profile ? "profile" : info.library_id.empty() ? "provider" : "preset";
+    nlohmann::json r{{"id", info.id},
+                     {"name", info.display_name},
+                     {"kind", kind},
+                     {"default_model", info.transport->default_model},
+                     {"configured", info.sources.empty()},
+                     {"source", nullptr},
+                     {"runnable", true}};
+    if (!info.library_id.empty()) r["plugin"] = info.library_id;
+    if (info.profile) {
+      r["base_url"] = info.endpoints.empty() ? "" : info.endpoints.front().default_url;
+    } else if (const auto* api = info.endpoint("api")) {
+      r["base_url"] = api->default_url;
+    }
+    if (!info.sources.empty()) {
+      if (auto inst = (*reg)->instance(info.id); inst) {
+        app::ProviderAuth pa(ctx, **inst);
+        if (auto d = pa.discover(false, false, /*probe_only=*/true); d && d->found) {
+          r["configured"] = true;
+          r["source"] = d->found->source.label;
+        }
+      }
+      if (!r["configured"].get<bool>() && info.credential_optional) {
         r["configured"] = true;
-        r["source"] = d->found->source.label;
+        r["source"] = "no key needed";
       }
     }
     rows.push_back(std::move(r));
   }
-  auto conf_dir = paths::app_config_dir(ctx.env());
-  for (const auto& name : (*cfg)->provider_names()) {
-    auto prof = (*cfg)->provider(name);
-    if (!prof) continue;
-    bool configured = prof->auth == "none";
-    std::string source;
-    if (!configured && !prof->api_key_env.empty()) {
-      if (paths::non_empty(ctx.env(), prof->api_key_env)) {
-        configured = true;
-        source = "$" + prof->api_key_env;
-      } else if (conf_dir && !prof->env_file.empty()) {
-        auto parsed = envfile::load(*conf_dir / prof->env_file);
-        if (parsed && parsed->get(prof->api_key_env).value_or("") != "") {
-          configured = true;
-          source = prof->env_file;
-        }
-      }
-    }
-    rows.push_back({{"id", name}, {"name", name}, {"kind", "profile"}, {"base_url", prof->base_url},
-                    {"default_model", prof->default_model}, {"configured", configured},
-                    {"source", source.empty() ? nlohmann::json(nullptr) : nlohmann::json(source)}, {"runnable", false}});
+  // Profiles that cannot run (no plugin for their type, a clashing name): listed with why.
+  for (const auto& sp : (*reg)->skipped_profiles()) {
+    auto prof = (*cfg)->provider(sp.name);
+    rows.push_back({{"id", sp.name}, {"name", sp.name}, {"kind", "profile"},
+                    {"base_url", prof ? prof->base_url : ""}, {"default_model", prof ? prof->default_model : ""},
+                    {"configured", false}, {"source", nullptr}, {"runnable", false}, {"problem", sp.reason}});
   }
   if (ctx.global().json) {
     std::cout << rows.dump(2) << "\n";
     return exit_ok;
   }
   for (const auto& r : rows) {
-    std::cout << r["id"].get<std::string>() << "  " << (r["kind"] == "profile" ? "profile " + r["base_url"].get<std::string>()
-                                                                              : r["name"].get<std::string>());
+    std::cout << r["id"].get<std::string>() << "  ";
+    if (r["kind"] == "profile")  // its name is its id; where it points says more
+      std::cout << "profile " << r.value("base_url", std::string());
+    else
+      std::cout << r["name"].get<std::string>();
+    if (r["kind"] == "preset") std::cout << " (preset, " << r["plugin"].get<std::string>() << ")";
     if (!r["default_model"].get<std::string>().empty()) std::cout << ", model " << r["default_model"].get<std::string>();
     std::cout << (r["configured"].get<bool>() ? ", configured" : ", not configured");
     if (!r["source"].is_null()) std::cout << " (" << r["source"].get<std::string>() << ")";
-    if (r["kind"] == "profile") std::cout << "; running profiles is not supported yet";
+    if (!r["runnable"].get<bool>()) std::cout << "; cannot run: " << r["problem"].get<std::string>();
     std::cout << "\n";
   }
   return exit_ok;

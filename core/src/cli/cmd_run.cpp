@@ -77,7 +77,7 @@ int cmd_run(app::Context& ctx, const RunOptions& opt_in) {
     return fail(Error{JCODE_E_NOT_SUPPORTED, info.display_name + " is not a model provider: it cannot answer prompts "
                                                                  "(no transport); choose a model provider with --provider"});
 
-  ao.model = ctx.global().model;
+  ao.model = ctx.global().model.empty() ? selected->model : ctx.global().model;
   if (!info.transport->tools()) ao.only_tools = std::vector<std::string>{};
   ao.cancelled = [] { return auth::cancel_requested(); };
   ui::Console console = ui::default_console();

@@ -11,6 +11,9 @@
 
 #include <ctime>
 #include <iostream>
+#include <map>
+#include <string>
+#include <vector>
 
 namespace jcode::cli {
 namespace {
@@ -30,9 +33,11 @@ int cmd_auth_status(app::Context& ctx) {
   auto reg = ctx.registry();
   if (!reg) return fail(reg.error());
   std::vector<auth::ProviderStatus> rows;
+  std::vector<std::string> libraries;  // per row: the catalogue file serving it ("" = its own)
   for (const auto& p : (*reg)->plugins()) {
     const auto& info = p->info();
     if (info.sources.empty()) continue;
+    libraries.push_back(info.profile ? std::string() : info.library_id);
     auto failed = [&](const Error& e) {
       auth::ProviderStatus s;
       s.provider = info.id;
@@ -60,7 +65,14 @@ int cmd_auth_status(app::Context& ctx) {
     std::cout << out.dump(2) << "\n";
     return exit_ok;
   }
-  for (const auto& r : rows) {
+  // A catalogue's rows that are not set up would bury the rest: one line for them.
+  std::map<std::string, std::vector<std::string>> idle;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto& r = rows[i];
+    if (!libraries[i].empty() && r.status == "not_configured") {
+      idle[libraries[i]].push_back(r.provider);
+      continue;
+    }
     std::cout << r.display_name << " (" << r.provider << "): ";
     if (r.status == "not_configured") {
       std::cout << "not configured\n";
@@ -72,6 +84,12 @@ int cmd_auth_status(app::Context& ctx) {
       std::cout << "\n";
     }
     if (!r.action.empty()) std::cout << "    → " << r.action << "\n";
+  }
+  for (const auto& [library, ids] : idle) {
+    std::cout << ids.size() << " more provider" << (ids.size() == 1 ? "" : "s") << " of " << library
+              << " not configured:";
+    for (size_t i = 0; i < ids.size(); ++i) std::cout << (i ? ", " : " ") << ids[i];
+    std::cout << "\n    → `jcode login --provider <id>` sets one up; `jcode provider list` describes them\n";
   }
   return exit_ok;
 }

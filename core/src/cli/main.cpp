@@ -278,6 +278,8 @@ int main(int argc, char** argv) {
   login_cmd->add_option("--callback-url", login.callback_url, "Finish a pending login with the callback URL or its query ('-': stdin)");
   login_cmd->add_option("--auth-code", login.auth_code, "Finish a pending login with the code shown by the provider ('-': stdin)");
   login_cmd->add_flag("--complete", login.complete, "Finish a pending device-code login");
+  login_cmd->add_flag("--api-key-stdin", login.api_key_stdin,
+                      "API-key logins: read the key from stdin (one line), never prompt");
   std::map<std::string, std::string> plugin_option_values;
   std::map<std::string, bool> plugin_flag_values;
   bool wants_login = false;
@@ -285,7 +287,8 @@ int main(int argc, char** argv) {
   if (wants_login) {
     early.emplace(global);
     if (auto reg = early->registry()) {
-      std::set<std::string> added;
+      // The host's own login flags; a plugin option of the same name is reached through them.
+      std::set<std::string> added{"api-key-stdin"};
       for (const auto& p : (*reg)->plugins()) {
         if (!p->info().login) continue;
         for (const auto& o : p->info().login->options) {
@@ -422,8 +425,7 @@ int main(int argc, char** argv) {
   std::optional<app::Context> own;
   app::Context& ctx = early ? *early : own.emplace(global);
   if (!global.provider_profile.empty()) {
-    // `jcode provider add` saves profiles, but no installed provider plugin runs them yet:
-    // say so instead of ignoring the flag (and name the known ones for a typo).
+    // A named profile is a provider of its own (the plugin that runs its type serves it).
     auto cfg = ctx.config();
     if (!cfg) return fail(cfg.error());
     const auto names = (*cfg)->provider_names();
@@ -436,10 +438,19 @@ int main(int argc, char** argv) {
                 << ")\n";
       return exit_usage;
     }
-    std::cerr << "jcode: --provider-profile " << name
-              << ": this jcode build can save named profiles (`jcode provider add`) but cannot run them yet; use "
-                 "--provider <id>\n";
-    return exit_usage;
+    if (!global.provider.empty() && global.provider != global.provider_profile) {
+      std::cerr << "jcode: --provider " << log::for_terminal(global.provider) << " and --provider-profile " << name
+                << " name two providers; give one\n";
+      return exit_usage;
+    }
+    auto reg = ctx.registry();
+    if (!reg) return fail(reg.error());
+    for (const auto& sp : (*reg)->skipped_profiles()) {
+      if (sp.name != global.provider_profile) continue;
+      std::cerr << "jcode: --provider-profile " << name << ": " << log::for_terminal(sp.reason) << "\n";
+      return exit_usage;
+    }
+    global.provider = global.provider_profile;
   }
   // A plugin's other name (a deprecated id): the plugin, with the environment it asks for.
   if (auto st = app::apply_alias(ctx, global.provider); !st) return fail(st.error());

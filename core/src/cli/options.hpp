@@ -22,6 +22,7 @@ struct LoginOptions {
   bool no_browser = false;
   bool print_auth_url = false;
   bool complete = false;
+  bool api_key_stdin = false;  // an API-key login reads the key from stdin even on a terminal
   std::optional<std::string> callback_url;  // "-" = read stdin
   std::optional<std::string> auth_code;     // "-" = read stdin
   std::map<std::string, std::string> plugin_options;  // the provider's own --flags

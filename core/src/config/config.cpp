@@ -402,7 +402,11 @@ std::vector<std::string> Config::plugins_disable() const {
 }
 
 std::optional<std::string> Config::plugin_value(std::string_view plugin_id, std::string_view key) const {
-  const auto* t = find_path(impl_->root, {"plugins", std::string(plugin_id)});
+  return table_value({"plugins", std::string(plugin_id)}, key);
+}
+
+std::optional<std::string> Config::table_value(const std::vector<std::string>& table, std::string_view key) const {
+  const auto* t = find_path(impl_->root, table);
   if (t == nullptr || !t->is_table() || key.empty()) return std::nullopt;
   // A quoted key holding dots ("a.b" = 1) first, then the dotted path into sub-tables.
   const toml::node* n = t->as_table()->get(key);
@@ -779,5 +783,13 @@ Status Config::save_to(const stdfs::path& path) const {
   if (auto text = edited_text()) return fs::atomic_write(path, *text, 0600);
   return fs::atomic_write(path, to_toml(), 0600);
 }
+
+std::string profile_key_variable(std::string_view name) {
+  std::string out = "JCODE_PROVIDER_";
+  for (unsigned char c : name) out.push_back(std::isalnum(c) ? static_cast<char>(std::toupper(c)) : '_');
+  return out + "_API_KEY";
+}
+
+std::string profile_env_file(std::string_view name) { return "provider-" + std::string(name) + ".env"; }
 
 }  // namespace jcode::config

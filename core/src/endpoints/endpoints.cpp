@@ -38,7 +38,7 @@ struct Parsed {
   std::string scheme, host, port, path, query;
 };
 
-Result<Parsed> parse(std::string_view url, std::string_view setting) {
+Result<Parsed> parse(std::string_view url, std::string_view setting, bool local_network = false) {
   auto refuse = [&](const std::string& why) -> Error {
     return Error{JCODE_E_INVALID_ARG, std::string(setting) + ": '" + shown(url) + "' " + why};
   };
@@ -72,7 +72,11 @@ Result<Parsed> parse(std::string_view url, std::string_view setting) {
   // rewrite plus the path a plugin appends does not produce "//".
   const std::string_view no_query = url.substr(0, url.find('?'));
   if (p.path == "/" && !no_query.ends_with("/")) p.path.clear();
-  if (p.scheme == "http" && !is_loopback_host(p.host) && !http::is_instance_metadata_host(p.host)) {
+  if (p.scheme == "http" && !is_loopback_host(p.host) && !http::is_instance_metadata_host(p.host) &&
+      !(local_network && is_local_network_host(p.host))) {
+    if (local_network)
+      return refuse("uses plain http to a host outside the local network; use https://, or http:// only with this "
+                    "machine or a private address (10/8, 172.16/12, 192.168/16, *.local, fc00::/7, ...)");
     return refuse("uses plain http to a host that is not this machine; use https://, or http:// only with "
                   "127.0.0.1, ::1 or localhost");
   }
@@ -132,6 +136,23 @@ bool is_loopback_host(std::string_view host) {
   return false;
 }
 
+bool is_local_network_host(std::string_view host) {
+  if (is_loopback_host(host)) return true;
+  std::string h = text::ascii_lower(host);
+  if (h.ends_with(".local") || h.ends_with(".localhost")) return true;
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  struct in6_addr a6;
+  if (::inet_pton(AF_INET6, h.c_str(), &a6) == 1) {
+    const unsigned char* b = a6.s6_addr;
+    return IN6_IS_ADDR_UNSPECIFIED(&a6) || IN6_IS_ADDR_LINKLOCAL(&a6) || (b[0] & 0xfe) == 0xfc;
+  }
+  struct in_addr a4;
+  if (::inet_pton(AF_INET, h.c_str(), &a4) != 1) return false;
+  const uint32_t a = ntohl(a4.s_addr);
+  return a == 0 || (a >> 24) == 10 || (a >> 20) == ((172u << 4) | 1u) || (a >> 16) == ((192u << 8) | 168u) ||
+         (a >> 16) == ((169u << 8) | 254u) || (a >> 22) == ((100u << 2) | 1u);
+}
+
 std::string env_var_name(std::string_view plugin_id, std::string_view endpoint_name) {
   std::string out = "JCODE_ENDPOINT_";
   auto add = [&](std::string_view s) {
@@ -143,18 +164,18 @@ std::string env_var_name(std::string_view plugin_id, std::string_view endpoint_n
   return out;
 }
 
-Status validate_url(std::string_view url, std::string_view setting) {
-  auto p = parse(url, setting);
+Status validate_url(std::string_view url, std::string_view setting, bool local_network) {
+  auto p = parse(url, setting, local_network);
   if (!p.ok()) return std::move(p).error();
   return {};
 }
 
 Result<Resolved> resolve(std::string_view plugin_id, std::string_view endpoint_name,
                          std::string_view default_url, const config::Config& config,
-                         const paths::Env& env) {
+                         const paths::Env& env, bool local_network) {
   const std::string full = std::string(plugin_id) + "." + std::string(endpoint_name);
-  auto done = [](std::string url, Origin origin, std::string setting) -> Result<Resolved> {
-    if (auto s = validate_url(url, setting); !s.ok()) return std::move(s).error();
+  auto done = [local_network](std::string url, Origin origin, std::string setting) -> Result<Resolved> {
+    if (auto s = validate_url(url, setting, local_network); !s.ok()) return std::move(s).error();
     return Resolved{std::move(url), origin, std::move(setting)};
   };
 
@@ -166,7 +187,7 @@ Result<Resolved> resolve(std::string_view plugin_id, std::string_view endpoint_n
   }
 
   const std::string default_setting = "the default URL of endpoint " + full + " (a plugin bug; report it)";
-  auto def = parse(default_url, default_setting);
+  auto def = parse(default_url, local_network ? "the profile's base_url" : default_setting, local_network);
   if (!def.ok()) return std::move(def).error();
 
   auto e = emulated(*def, env);

@@ -438,6 +438,13 @@ jcode_status JCODE_CALL h_read_file(jcode_host_ctx* ctx, jcode_str path, uint64_
   });
 }
 
+jcode_status JCODE_CALL h_provider_id(jcode_host_ctx* ctx, jcode_sink* out) {
+  return guarded(ctx, "provider_id", [&] {
+    if (!sink_ok(out)) return invalid(ctx, "provider_id", "NULL sink");
+    return deliver(ctx, Result<std::string>(ctx->plugin_id), out);
+  });
+}
+
 const jcode_host_api kTable = [] {
   jcode_host_api t{};
   t.struct_size = sizeof(jcode_host_api);
@@ -468,6 +475,7 @@ const jcode_host_api kTable = [] {
   t.is_cancelled = h_is_cancelled;
   t.resolve_url = h_resolve_url;
   t.read_file = h_read_file;
+  t.provider_id = h_provider_id;
   return t;
 }();
 

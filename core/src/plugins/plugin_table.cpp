@@ -46,6 +46,54 @@ bool whole(const T* p) {
   return p && p->struct_size >= V10<T>::size;
 }
 
+std::optional<std::string> read_endpoints(const jcode_endpoint_decl* const* list, PluginInfo& info) {
+  if (!list) return std::nullopt;
+  for (size_t i = 0; list[i]; ++i) {
+    const jcode_endpoint_decl* e = list[i];
+    if (!whole(e) || !id_chars(e->name, false, true))
+      return "endpoint #" + std::to_string(i) + " has no valid name ([a-z0-9_]+)";
+    // The same rule as every override of it (https://, or plain http only to this machine or
+    // the instance-metadata address), so a default that could never be used is refused here.
+    if (auto st = endpoints::validate_url(e->default_url ? e->default_url : "", "default_url"); !st)
+      return "endpoint '" + std::string(e->name) + "': " + st.error().message;
+    for (const auto& prev : info.endpoints)
+      if (prev.name == e->name) return "endpoint '" + prev.name + "' is declared twice";
+    info.endpoints.push_back(EndpointDecl{e->name, e->default_url, str_of(e->description)});
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> read_sources(const jcode_plugin_api* api, const jcode_source_decl* const* list,
+                                        PluginInfo& info, std::vector<const jcode_source_decl*>& source_decls,
+                                        int& login_targets, bool& has_jcode_file) {
+  if (list) {
+    for (size_t i = 0; list[i]; ++i) {
+      const jcode_source_decl* s = list[i];
+      const std::string which = "source #" + std::to_string(i);
+      if (!whole(s)) return which + " has a bad struct_size";
+      if (s->kind < JCODE_SOURCE_JCODE_FILE || s->kind > JCODE_SOURCE_PLUGIN) return which + " has an unknown kind";
+      if (!s->id || !*s->id || !s->location || !s->label) return which + " lacks id, location or label";
+      if (s->cred_kind < JCODE_CRED_OAUTH || s->cred_kind > JCODE_CRED_BEARER)
+        return which + " ('" + s->id + "') has an unknown cred_kind";
+      if (s->kind == JCODE_SOURCE_EXTERNAL_FILE && std::strncmp(s->location, "~/", 2) != 0)
+        return which + " ('" + s->id + "'): an external file's location must start with ~/";
+      if (s->kind == JCODE_SOURCE_PLUGIN && (!api->credentials || !JCODE_HAS_FIELD(api->credentials, jcode_credential_api, resolve) ||
+                                             !api->credentials->resolve))
+        return which + " ('" + s->id + "') is a plugin source but credentials.resolve is NULL";
+      for (const auto& prev : info.sources)
+        if (prev.id == s->id) return which + ": source id '" + prev.id + "' is declared twice";
+      if (s->flags & JCODE_SOURCE_F_LOGIN_TARGET) ++login_targets;
+      if (s->kind == JCODE_SOURCE_JCODE_FILE) has_jcode_file = true;
+      info.sources.push_back(to_model(*s, static_cast<int>(i)));
+      source_decls.push_back(s);
+    }
+  }
+  if (login_targets > 1) return "more than one source is flagged JCODE_SOURCE_F_LOGIN_TARGET";
+  if (!info.sources.empty() && !api->credentials)
+    return "the plugin declares sources but has no credentials role";
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<std::string> read_plugin_table(const jcode_plugin_api* api, const std::string& file_id,
@@ -76,48 +124,10 @@ std::optional<std::string> read_plugin_table(const jcode_plugin_api* api, const 
   info.roles = api->roles;
   info.flags = api->flags;
 
-  if (api->endpoints) {
-    for (size_t i = 0; api->endpoints[i]; ++i) {
-      const jcode_endpoint_decl* e = api->endpoints[i];
-      if (!whole(e) || !id_chars(e->name, false, true))
-        return "endpoint #" + std::to_string(i) + " has no valid name ([a-z0-9_]+)";
-      // The same rule as every override of it (https://, or plain http only to this machine or
-      // the instance-metadata address), so a default that could never be used is refused here.
-      if (auto st = endpoints::validate_url(e->default_url ? e->default_url : "", "default_url"); !st)
-        return "endpoint '" + std::string(e->name) + "': " + st.error().message;
-      for (const auto& prev : info.endpoints)
-        if (prev.name == e->name) return "endpoint '" + prev.name + "' is declared twice";
-      info.endpoints.push_back(EndpointDecl{e->name, e->default_url, str_of(e->description)});
-    }
-  }
-
+  if (auto why = read_endpoints(api->endpoints, info)) return why;
   int login_targets = 0;
   bool has_jcode_file = false;
-  if (api->sources) {
-    for (size_t i = 0; api->sources[i]; ++i) {
-      const jcode_source_decl* s = api->sources[i];
-      const std::string which = "source #" + std::to_string(i);
-      if (!whole(s)) return which + " has a bad struct_size";
-      if (s->kind < JCODE_SOURCE_JCODE_FILE || s->kind > JCODE_SOURCE_PLUGIN) return which + " has an unknown kind";
-      if (!s->id || !*s->id || !s->location || !s->label) return which + " lacks id, location or label";
-      if (s->cred_kind < JCODE_CRED_OAUTH || s->cred_kind > JCODE_CRED_BEARER)
-        return which + " ('" + s->id + "') has an unknown cred_kind";
-      if (s->kind == JCODE_SOURCE_EXTERNAL_FILE && std::strncmp(s->location, "~/", 2) != 0)
-        return which + " ('" + s->id + "'): an external file's location must start with ~/";
-      if (s->kind == JCODE_SOURCE_PLUGIN && (!api->credentials || !JCODE_HAS_FIELD(api->credentials, jcode_credential_api, resolve) ||
-                                             !api->credentials->resolve))
-        return which + " ('" + s->id + "') is a plugin source but credentials.resolve is NULL";
-      for (const auto& prev : info.sources)
-        if (prev.id == s->id) return which + ": source id '" + prev.id + "' is declared twice";
-      if (s->flags & JCODE_SOURCE_F_LOGIN_TARGET) ++login_targets;
-      if (s->kind == JCODE_SOURCE_JCODE_FILE) has_jcode_file = true;
-      info.sources.push_back(to_model(*s, static_cast<int>(i)));
-      source_decls.push_back(s);
-    }
-  }
-  if (login_targets > 1) return "more than one source is flagged JCODE_SOURCE_F_LOGIN_TARGET";
-  if (!info.sources.empty() && !api->credentials)
-    return "the plugin declares sources but has no credentials role";
+  if (auto why = read_sources(api, api->sources, info, source_decls, login_targets, has_jcode_file)) return why;
 
   if (const jcode_credential_api* c = api->credentials) {
     if (!whole(c) || !c->parse) return "the credentials table is too small or lacks parse";
@@ -203,6 +213,51 @@ std::optional<std::string> read_plugin_table(const jcode_plugin_api* api, const 
       return "the transport table is too small or lacks send or default_model";
     info.transport = TransportInfo{t->flags, t->default_model};
   }
+
+  // ABI 1.3: the profile type it runs (its further providers are read one by one by the
+  // registry, so one bad row does not cost the others).
+  if (JCODE_HAS_FIELD(api, jcode_plugin_api, profile_type) && api->profile_type) {
+    if (!id_chars(api->profile_type, true, true)) return "profile_type is not [a-z0-9_-]+";
+    info.profile_type = api->profile_type;
+  }
+  return std::nullopt;
+}
+
+std::vector<const jcode_provider_decl*> provider_decls(const jcode_plugin_api* api, uint32_t abi_minor) {
+  std::vector<const jcode_provider_decl*> out;
+  if (abi_minor < 3 || !JCODE_HAS_FIELD(api, jcode_plugin_api, providers) || !api->providers) return out;
+  for (size_t i = 0; api->providers[i]; ++i) out.push_back(api->providers[i]);
+  return out;
+}
+
+std::optional<std::string> read_provider_decl(const jcode_plugin_api* api, const jcode_provider_decl* d,
+                                              const PluginInfo& library, PluginInfo& info,
+                                              std::vector<const jcode_source_decl*>& source_decls) {
+  if (!JCODE_HAS_FIELD(d, jcode_provider_decl, flags)) return "a provider declaration has a bad struct_size";
+  if (!id_chars(d->id, true, false) || d->id[0] == '-') return "a provider declaration has no valid id ([a-z0-9-]+)";
+  const std::string id = d->id;
+  if (!d->display_name || !*d->display_name) return "provider '" + id + "' has no display_name";
+  if (id == library.id) return "provider '" + id + "' repeats the plugin's own id";
+  info = library;
+  info.id = id;
+  info.display_name = d->display_name;
+  info.description = str_of(d->description);
+  info.library_id = library.id;
+  info.aliases.clear();  // the library's other names are the library's
+  info.profile_type.clear();
+  info.endpoints.clear();
+  info.sources.clear();
+  info.credential_optional = (d->flags & JCODE_PROVIDER_F_CREDENTIAL_OPTIONAL) != 0;
+  if (info.transport && d->default_model && *d->default_model) info.transport->default_model = d->default_model;
+  if (auto why = read_endpoints(d->endpoints, info)) return "provider '" + id + "': " + *why;
+  int login_targets = 0;
+  bool has_jcode_file = false;
+  if (auto why = read_sources(api, d->sources, info, source_decls, login_targets, has_jcode_file))
+    return "provider '" + id + "': " + *why;
+  if (has_jcode_file && !(info.credentials && info.credentials->has_serialize))
+    return "provider '" + id + "': a JCODE_FILE source needs credentials.serialize";
+  if (info.login && info.login->method == LoginMethod::api_key && login_targets != 1)
+    return "provider '" + id + "': an API_KEY login needs a source flagged JCODE_SOURCE_F_LOGIN_TARGET";
   return std::nullopt;
 }
 

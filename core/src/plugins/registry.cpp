@@ -1,5 +1,6 @@
 #include <jcode/plugins/registry.hpp>
 
+#include "plugins/convert.hpp"
 #include "plugins/elf_check.hpp"
 #include "plugins/host_ctx.hpp"
 #include "plugins/loaded_library.hpp"
@@ -181,6 +182,24 @@ void Registry::discover(const std::vector<SearchDir>& dirs, const PluginFilter& 
       }
     }
   }
+  // Catalogue rows last: a provider of its own file, found anywhere, wins over a row.
+  for (auto& row : pending_rows_) {
+    const std::string& id = row->info_.id;
+    SearchDir dir{row->info_.path.parent_path(), row->info_.origin};
+    // enable_only was applied to the file; each provider of it can still be disabled alone.
+    if (listed(filter.disable, id)) {
+      skip(dir, row->info_.path, id, "disabled by [plugins] disable in the config");
+      continue;
+    }
+    if (const PluginInfo* first = find(id)) {
+      skip(dir, row->info_.path, id,
+           "provider '" + id + "' of " + row->info_.library_id + " is not used: " + first->path.string() +
+               " provides '" + id + "' (a provider's own plugin wins over a catalogue entry)");
+      continue;
+    }
+    plugins_.push_back(std::move(row));
+  }
+  pending_rows_.clear();
   discovery_time_ += std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
 }
 
@@ -273,7 +292,110 @@ void Registry::load_one(const SearchDir& dir, const std::filesystem::path& file,
     return skip(dir, file, id, "invalid plugin table: " + *why);
   loaded->api = out.api;
   plugin->lib_ = std::move(loaded);
+
+  // ABI 1.3: the further providers of this file, each with a context and instance of its
+  // own. A bad declaration costs that provider only.
+  for (const jcode_provider_decl* d : detail::provider_decls(out.api, out.abi_minor)) {
+    auto row = std::unique_ptr<Plugin>(new Plugin());
+    auto row_lib = std::make_unique<LoadedLibrary>();
+    if (auto why = detail::read_provider_decl(out.api, d, plugin->info_, row->info_, row_lib->source_decls)) {
+      skip(dir, file, id, "invalid provider declaration: " + *why);
+      continue;
+    }
+    bool twice = false;
+    for (const auto& prev : pending_rows_) twice = twice || prev->info_.id == row->info_.id;
+    if (twice) {
+      skip(dir, file, row->info_.id, "provider '" + row->info_.id + "' is declared twice by " + id);
+      continue;
+    }
+    row_lib->api = out.api;
+    row_lib->ctx = detail::make_host_ctx(row->info_.id, services_);
+    row->lib_ = std::move(row_lib);
+    pending_rows_.push_back(std::move(row));
+  }
   plugins_.push_back(std::move(plugin));
+}
+
+const PluginInfo* Registry::untyped_profile_runner() const {
+  for (const auto& p : plugins_)
+    if (p->info_.library_id.empty() && p->info_.runs_untyped_profiles()) return &p->info_;
+  return nullptr;
+}
+
+void Registry::add_profiles(const std::vector<ProfileSpec>& profiles) {
+  for (const auto& spec : profiles) {
+    const Plugin* runner = nullptr;
+    for (const auto& p : plugins_) {
+      const PluginInfo& i = p->info_;
+      if (!i.library_id.empty() || i.profile_type.empty()) continue;
+      if (spec.type.empty() ? i.runs_untyped_profiles() : i.profile_type == spec.type) {
+        runner = p.get();
+        break;
+      }
+    }
+    auto refuse = [&](std::string why) { skipped_profiles_.push_back(SkippedProfile{spec.name, std::move(why)}); };
+    if (!runner) {
+      refuse(spec.type.empty() ? spec.where + ": no installed plugin runs profiles (`jcode plugins list` shows what is "
+                                              "installed)"
+                               : spec.where + ": no installed plugin runs profiles of type '" + spec.type + "'");
+      continue;
+    }
+    if (const PluginInfo* taken = find(spec.name)) {
+      refuse(spec.where + ": '" + spec.name + "' is also an installed provider (" + taken->display_name +
+             "), which wins; rename the profile");
+      continue;
+    }
+    if (spec.base_url.empty()) {
+      refuse(spec.where + " has no base_url; set it to the API base (e.g. https://llm.example.com/v1)");
+      continue;
+    }
+    const PluginInfo& lib_info = runner->info_;
+    auto prof = std::unique_ptr<Plugin>(new Plugin());
+    auto lib = std::make_unique<LoadedLibrary>();
+    PluginInfo& info = prof->info_;
+    info = lib_info;
+    info.id = spec.name;
+    info.display_name = spec.name;
+    info.description = "profile " + spec.where + " (" + spec.base_url + ")";
+    info.library_id = lib_info.id;
+    info.profile = true;
+    info.profile_type.clear();
+    info.aliases.clear();
+    info.config_keys.reset();  // its settings are the profile's table, not [plugins.<name>]
+    info.endpoints = {EndpointDecl{"api", spec.base_url, "the profile's base_url", true}};
+    info.sources.clear();
+    if (info.transport && !spec.default_model.empty()) info.transport->default_model = spec.default_model;
+    if (!spec.api_key_env.empty()) {
+      auto add = [&](int32_t kind, std::string sid, std::string location, std::string key, std::string label,
+                     uint32_t flags) {
+        auto o = std::make_unique<LoadedLibrary::OwnedSource>();
+        o->id = std::move(sid);
+        o->location = std::move(location);
+        o->key = std::move(key);
+        o->label = std::move(label);
+        o->decl = jcode_source_decl{sizeof(jcode_source_decl), kind, o->id.c_str(), o->location.c_str(),
+                                    o->key.empty() ? nullptr : o->key.c_str(), o->label.c_str(), JCODE_CRED_API_KEY,
+                                    flags};
+        info.sources.push_back(detail::to_model(o->decl, static_cast<int>(info.sources.size())));
+        lib->source_decls.push_back(&o->decl);
+        lib->owned_sources.push_back(std::move(o));
+      };
+      add(JCODE_SOURCE_ENV_VAR, "profile_api_key_env", spec.api_key_env, "", spec.api_key_env, 0);
+      if (!spec.env_file.empty())
+        add(JCODE_SOURCE_APP_ENV_FILE, "profile_env_file", spec.env_file, spec.api_key_env, spec.env_file,
+            JCODE_SOURCE_F_LOGIN_TARGET);
+    }
+    if (info.sources.empty()) {
+      // Nothing to look up and nothing to log in to: the profile sends no key.
+      info.credential_optional = false;
+      if (info.login) info.login.reset();
+      info.roles &= ~JCODE_ROLE_LOGIN;
+    }
+    lib->api = runner->lib_->api;
+    lib->ctx = detail::make_host_ctx(info.id, services_);
+    prof->lib_ = std::move(lib);
+    plugins_.push_back(std::move(prof));
+  }
 }
 
 Result<Plugin*> Registry::instance(std::string_view id) {

@@ -58,7 +58,7 @@ extern "C" {
 #endif
 
 #define JCODE_ABI_MAJOR 1
-#define JCODE_ABI_MINOR 2
+#define JCODE_ABI_MINOR 3
 
 #if defined(_WIN32)
 #define JCODE_EXPORT __declspec(dllexport)
@@ -539,6 +539,8 @@ typedef jcode_status(JCODE_CALL *jcode_host_resolve_url_fn)(jcode_host_ctx *ctx,
                                                             jcode_str setting, jcode_sink *out);
 typedef jcode_status(JCODE_CALL *jcode_host_read_file_fn)(jcode_host_ctx *ctx, jcode_str path,
                                                           uint64_t max_bytes, jcode_sink *out);
+/* The provider a context serves (ABI 1.3) */
+typedef jcode_status(JCODE_CALL *jcode_host_provider_id_fn)(jcode_host_ctx *ctx, jcode_sink *out);
 
 typedef struct jcode_host_api {
   uint32_t struct_size; /* MANDATORY: set by the host to the size of the table it offers */
@@ -689,6 +691,15 @@ typedef struct jcode_host_api {
    * absent, JCODE_E_IO when unreadable, not a regular file or larger than max_bytes. */
   jcode_host_read_file_fn read_file;
   /* ---- ABI 1.1 ends here ---- */
+
+  /* -- One library, several providers. OPTIONAL (1.3) for the plugin: check with
+   *    JCODE_HAS_FIELD; a 1.0-1.2 host has none (and serves only the plugin's own id). -- */
+  /* OPTIONAL (1.3). Writes to out (plugin-owned) the id of the provider this context serves:
+   * the plugin's own id, one of its jcode_plugin_api.providers, or the name of a
+   * [providers.<name>] profile it runs (jcode_plugin_api.profile_type). create() calls it to
+   * learn which provider its instance is. */
+  jcode_host_provider_id_fn provider_id;
+  /* ---- ABI 1.3 ends here ---- */
 } jcode_host_api;
 
 /* ------------------------------------------------------------------------------------- */
@@ -931,6 +942,35 @@ typedef struct jcode_config_decl {
   /* ---- ABI 1.2 ends here ---- */
 } jcode_config_decl;
 
+/* A further provider served by the same library (ABI 1.3): a catalogue of services that
+ * differ only in data (an OpenAI-compatible preset table) ships as one file. The host lists
+ * each as a provider of its own, with its own host context — its id names its endpoint
+ * overrides (JCODE_ENDPOINT_<ID>_<NAME>), its [plugins.<id>] table, its stored credentials
+ * and trust records — and its own instance: create() runs once per provider the user
+ * selects and asks host->provider_id which one it is. Roles, flags, the credential, login
+ * and transport tables and config_keys are the plugin's. A plugin file whose own id equals
+ * a provider's id wins over it (the provider is listed as skipped), so a dedicated plugin
+ * can replace a catalogue row. */
+#define JCODE_PROVIDER_F_CREDENTIAL_OPTIONAL 0x1u /* a service that may need no key (a local
+                                                     server): when no source answers, send()
+                                                     is called with cred NULL instead of the
+                                                     user being asked to log in */
+typedef struct jcode_provider_decl {
+  uint32_t struct_size;      /* MANDATORY: set by the plugin */
+  const char *id;            /* MANDATORY: [a-z0-9-]+, unique among installed providers */
+  const char *display_name;  /* MANDATORY: "Groq" */
+  const char *description;   /* OPTIONAL: NULL = none */
+  const jcode_endpoint_decl *const *endpoints; /* OPTIONAL: as jcode_plugin_api.endpoints */
+  const jcode_source_decl *const *sources;     /* OPTIONAL: as jcode_plugin_api.sources */
+  const char *default_model; /* OPTIONAL: NULL = the transport table's default_model */
+  uint32_t flags;            /* OPTIONAL: JCODE_PROVIDER_F_*, 0 = none */
+  /* ---- ABI 1.3 ends here ---- */
+} jcode_provider_decl;
+
+/* jcode_plugin_api.flags, ABI 1.3: the plugin also runs [providers.<name>] profiles that
+ * have no `type` key (the plugin whose profile_type is the format's default type). */
+#define JCODE_PLUGIN_F_UNTYPED_PROFILES 0x2u
+
 /* *out receives the plugin's instance (plugin-owned; the host only passes it back). */
 typedef jcode_status(JCODE_CALL *jcode_plugin_create_fn)(jcode_host_ctx *ctx,
                                                          jcode_instance **out);
@@ -972,6 +1012,20 @@ typedef struct jcode_plugin_api {
    * (nothing is checked). Static. A 1.0/1.1 host ignores it. */
   const jcode_config_decl *const *config_keys;
   /* ---- ABI 1.2 ends here ---- */
+  /* OPTIONAL (1.3): further providers this library serves, NULL-terminated; NULL = only
+   * its own id. Static. A 1.0-1.2 host ignores it. */
+  const jcode_provider_decl *const *providers;
+  /* OPTIONAL (1.3): the `type` of the user's named profiles ([providers.<name>] in
+   * config.toml, written by `jcode provider add`) that this plugin runs, e.g. a dialect
+   * name; NULL = none. Static. The host makes a provider of every profile of that type (and,
+   * with JCODE_PLUGIN_F_UNTYPED_PROFILES, of every profile without one), named after the
+   * profile and declared from it: the endpoint "api" = base_url; when auth is not "none",
+   * the sources "profile_api_key_env" (ENV_VAR api_key_env) and "profile_env_file"
+   * (APP_ENV_FILE env_file, key api_key_env, the login target); default_model. For such a
+   * provider config_get reads the profile's own table (config_get("auth_header") is
+   * [providers.<name>] auth_header). */
+  const char *profile_type;
+  /* ---- ABI 1.3 ends here ---- */
 } jcode_plugin_api;
 
 /* Input of the entry point: allocated and filled by the host, borrowed for the entry call

@@ -288,6 +288,16 @@ class Host {
     return st;
   }
 
+  /* ---- ABI 1.3: one library, several providers ---- */
+  /* The id of the provider this context serves (jcode_host_api.provider_id); nullopt on a
+   * host older than 1.3, which serves the plugin's own id only. */
+  std::optional<std::string> provider_id() const {
+    if (!*this || !JCODE_HAS_FIELD(api_, jcode_host_api, provider_id) || !api_->provider_id) return std::nullopt;
+    StringSink out;
+    if (api_->provider_id(ctx_, out.get()) != JCODE_OK) return std::nullopt;
+    return out.take();
+  }
+
   /* ---- the user ---- */
   /* Asks the user (JCODE_PROMPT_*); the answer replaces `answer`. JCODE_E_NONINTERACTIVE
    * without a terminal, JCODE_E_CANCELLED on Ctrl-C/EOF; the host set the message. A SECRET
@@ -710,6 +720,8 @@ struct PluginFields {
   uint32_t flags = 0;
   const jcode_alias_decl* const* aliases = nullptr; /* ABI 1.1 */
   const jcode_config_decl* const* config_keys = nullptr; /* ABI 1.2 */
+  const jcode_provider_decl* const* providers = nullptr; /* ABI 1.3 */
+  const char* profile_type = nullptr;                    /* ABI 1.3 */
 };
 template <class T>
 constexpr jcode_plugin_api plugin_api(const PluginFields& f) noexcept {
@@ -720,7 +732,26 @@ constexpr jcode_plugin_api plugin_api(const PluginFields& f) noexcept {
   a.description = f.description;
   a.aliases = f.aliases;
   a.config_keys = f.config_keys;
+  a.providers = f.providers;
+  a.profile_type = f.profile_type;
   return a;
+}
+
+/* A further provider of the library (ABI 1.3), by field name:
+ *   plugin::provider({.id = "groq", .display_name = "Groq", .endpoints = kGroqEndpoints,
+ *                     .sources = kGroqSources, .default_model = "llama-3.1-8b-instant"}) */
+struct ProviderFields {
+  const char* id = nullptr;
+  const char* display_name = nullptr;
+  const char* description = nullptr;
+  const jcode_endpoint_decl* const* endpoints = nullptr;
+  const jcode_source_decl* const* sources = nullptr;
+  const char* default_model = nullptr;
+  uint32_t flags = 0; /* JCODE_PROVIDER_F_* */
+};
+constexpr jcode_provider_decl provider(const ProviderFields& f) noexcept {
+  return jcode_provider_decl{sizeof(jcode_provider_decl), f.id, f.display_name, f.description, f.endpoints,
+                             f.sources, f.default_model, f.flags};
 }
 
 namespace detail {

@@ -178,6 +178,30 @@ Response openai_key_check(State& st, const Request& req, const std::string& prov
   return Response{0};
 }
 
+// An OpenAI-compatible host (req.captures[0]). A local server (LM Studio, Ollama) takes any
+// request, as the real ones do. A remote one wants one of its keys — the keys registered as
+// "compat:<host>" when there are any, else the shared "compat" set — in the header it
+// expects: Authorization: Bearer unless the host was registered with a header of its own.
+Response compat_key_check(State& st, const Request& req) {
+  const std::string host = req.captures.empty() ? std::string() : req.captures[0];
+  const std::string name = host.substr(0, host.find(':'));
+  if (name == "localhost" || name == "127.0.0.1") return Response{0};
+  std::lock_guard lk(st.mu);
+  const std::string scoped = "compat:" + host;
+  auto own = st.api_keys.find(scoped);
+  const bool own_keys = own != st.api_keys.end() && !own->second.empty();
+  auto hdr = st.compat_auth_headers.find(host);
+  const bool bearer = hdr == st.compat_auth_headers.end();
+  const std::string key = bearer ? req.bearer() : req.header(hdr->second);
+  if (key.empty())
+    return openai_error(401, bearer ? "You didn't provide an API key." : "Missing " + hdr->second + " header.",
+                        "invalid_request_error", nullptr);
+  const bool known = own_keys ? st.has_api_key(scoped, key)
+                              : st.has_api_key("compat", key) || st.has_api_key("openai", key);
+  if (!known) return openai_error(401, "Incorrect API key provided.", "invalid_request_error", "invalid_api_key");
+  return Response{0};
+}
+
 Response azure_chat(State& st, const Request& req) {
   {
     std::lock_guard lk(st.mu);
@@ -340,11 +364,11 @@ void register_chat_azure(Router& r, State& st) {
               [&st](const Request& req) { return imds_token(st, req); });
   // Any other OpenAI-compatible host: /<host>/.../chat/completions and /<host>/.../models.
   r.add("POST", R"(/([^/_][^/]*)(?:/.*)?/chat/completions)", [&st](const Request& req) {
-    Response auth = openai_key_check(st, req, "compat");
+    Response auth = compat_key_check(st, req);
     return auth.status ? auth : chat_common(st, req);
   });
   r.add("GET", R"(/([^/_][^/]*)(?:/.*)?/models)", [&st](const Request& req) {
-    Response auth = openai_key_check(st, req, "compat");
+    Response auth = compat_key_check(st, req);
     return auth.status ? auth : models_list();
   });
 }

@@ -2,6 +2,8 @@
 #include "emulator.hpp"
 #include "modules.hpp"
 
+#include <cctype>
+
 namespace jemu {
 
 namespace {
@@ -347,6 +349,12 @@ void register_control_api(Router& r, State& st) {
     const std::string key = str_field(*b, "key");
     if (provider.empty() || key.empty()) return bad("provider and key are required");
     std::lock_guard lk(st.mu);
+    // "compat:<host>" with "header": that host expects its key in this header, not as a bearer.
+    if (const std::string h = str_field(*b, "header"); !h.empty() && provider.starts_with("compat:")) {
+      std::string lower;
+      for (char c : h) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      st.compat_auth_headers[provider.substr(7)] = lower;
+    }
     if (b->value("revoke", false))
       st.api_keys[provider].erase(key);
     else

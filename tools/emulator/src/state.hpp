@@ -136,6 +136,7 @@ class State {
   std::map<std::string, AuthCode> codes;
   std::map<std::string, DeviceCode> devices;  // by device_code
   std::map<std::string, std::set<std::string>> api_keys;  // provider -> keys
+  std::map<std::string, std::string> compat_auth_headers;  // OpenAI-compatible host -> key header (lower case)
   std::vector<EntraApp> entra_apps;
   std::map<std::string, std::deque<QueuedResponse>> queues;  // by route path
   std::deque<LogEntry> log;

@@ -113,6 +113,8 @@ class Config {
   // A value of [plugins.<id>] by dotted key inside that table: strings as is, integers,
   // floats and booleans in TOML spelling, arrays and tables as JSON. For host->config_get.
   std::optional<std::string> plugin_value(std::string_view plugin_id, std::string_view key) const;
+  // The same for any table, by its path ({"providers", "<name>"}).
+  std::optional<std::string> table_value(const std::vector<std::string>& table, std::string_view key) const;
   // A declared string-list setting: a string is one item, an array its strings.
   std::optional<std::vector<std::string>> plugin_list(std::string_view plugin_id, std::string_view key) const;
 
@@ -179,6 +181,12 @@ class Config {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The defaults of a profile that names no key variable or env file: the variable
+// "JCODE_PROVIDER_<NAME>_API_KEY" (upper case, every other character '_') and the file
+// "provider-<name>.env" in jcode's app config dir.
+std::string profile_key_variable(std::string_view name);
+std::string profile_env_file(std::string_view name);
 
 // "<lowercase source_id>|<lowercase path>": the stored form of a path trust entry.
 std::string trust_path_entry(std::string_view source_id, std::string_view canonical_path);

@@ -10,7 +10,9 @@
 //
 // Every URL, whatever its origin, must be https://, or http:// to a loopback host
 // (127.0.0.0/8, ::1, localhost); user:password@, fragments and malformed URLs are refused
-// with an error naming the setting that holds the value and the fix.
+// with an error naming the setting that holds the value and the fix. A URL the user gives
+// for a server of their own (a profile's base_url, `provider add --base-url`) may also be
+// plain http to the local network: see is_local_network_host.
 #pragma once
 
 #include <jcode/config/config.hpp>
@@ -38,7 +40,7 @@ std::string env_var_name(std::string_view plugin_id, std::string_view endpoint_n
 
 Result<Resolved> resolve(std::string_view plugin_id, std::string_view endpoint_name,
                          std::string_view default_url, const config::Config& config,
-                         const paths::Env& env = paths::process_env());
+                         const paths::Env& env = paths::process_env(), bool local_network = false);
 
 // A URL a plugin builds at run time from the user's data (host->resolve_url): checked like
 // an endpoint (`setting` names where it came from), then, under JCODE_EMULATOR_URL, rewritten
@@ -48,7 +50,7 @@ Result<std::string> resolve_runtime(std::string_view url, std::string_view setti
 
 // Checks one URL against the rules above; `setting` names where it came from and goes into
 // the error message ("JCODE_ENDPOINT_OPENAI_TOKEN", "[endpoints] \"openai.token\" in …").
-Status validate_url(std::string_view url, std::string_view setting);
+Status validate_url(std::string_view url, std::string_view setting, bool local_network = false);
 
 // Settings that name no declared endpoint ([endpoints] "claude.nosuch",
 // JCODE_ENDPOINT_CLAUDE_BOGUS): one warning each, naming the closest declared name. Ignored
@@ -64,5 +66,10 @@ bool is_loopback_url(std::string_view url);
 
 // True for 127.0.0.0/8, ::1 (with or without brackets) and "localhost".
 bool is_loopback_host(std::string_view host);
+
+// Loopback, "*.local" and "*.localhost" names, and addresses that do not leave the local
+// network: RFC 1918 private, link-local (169.254/16, fe80::/10), 0.0.0.0 and ::, CGNAT
+// 100.64/10, IPv6 unique-local fc00::/7.
+bool is_local_network_host(std::string_view host);
 
 }  // namespace jcode::endpoints

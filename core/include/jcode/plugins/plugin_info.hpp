@@ -17,6 +17,9 @@ struct EndpointDecl {
   std::string name;         // short name; full name is "<plugin id>.<name>"
   std::string default_url;
   std::string description;
+  // A profile's API base (the user's own server): plain http is also allowed to private
+  // and link-local addresses, not only to this machine.
+  bool local_network = false;
 };
 
 struct OptionDecl {
@@ -93,9 +96,19 @@ struct PluginInfo {
   std::vector<AliasDecl> aliases;
   // nullopt: the plugin declares no settings (NULL, or a 1.0/1.1 plugin): none are checked.
   std::optional<std::vector<ConfigKeyDecl>> config_keys;
+  // ABI 1.3. For a provider another plugin's file serves (a catalogue row, a profile): that
+  // plugin's id; empty for a plugin's own id.
+  std::string library_id;
+  // A [providers.<name>] profile of config.toml made into a provider.
+  bool profile = false;
+  // JCODE_PROVIDER_F_CREDENTIAL_OPTIONAL: no credential found is not an error.
+  bool credential_optional = false;
+  // The `type` of profiles the plugin runs (jcode_plugin_api.profile_type); empty = none.
+  std::string profile_type;
 
   bool has_role(uint32_t role) const { return (roles & role) != 0; }
   bool thread_safe() const { return (flags & JCODE_PLUGIN_F_THREAD_SAFE) != 0; }
+  bool runs_untyped_profiles() const { return !profile_type.empty() && (flags & JCODE_PLUGIN_F_UNTYPED_PROFILES) != 0; }
   const model::SourceDecl* source(std::string_view source_id) const;
   const model::SourceDecl* login_target() const;
   const EndpointDecl* endpoint(std::string_view name) const;

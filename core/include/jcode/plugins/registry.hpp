@@ -45,6 +45,26 @@ struct LoadOptions {
 
 struct LoadedLibrary;  // the plugin's code and tables; private to the implementation
 
+// A [providers.<name>] profile of config.toml, to be run by the plugin that declares its
+// type (jcode_plugin_api.profile_type, ABI 1.3). The registry declares it as plugin.h says:
+// endpoint "api" = base_url; with a key variable, the sources "profile_api_key_env" and
+// "profile_env_file" (the login target).
+struct ProfileSpec {
+  std::string name;
+  std::string type;  // empty: run by the plugin that takes untyped profiles
+  std::string base_url;
+  std::string api_key_env;  // empty: the profile sends no key
+  std::string env_file;     // inside jcode's app config dir
+  std::string default_model;
+  std::string where;  // "[providers.<name>] in <config path>", for messages
+};
+
+// A profile that is not a provider, and why (one line, for the user).
+struct SkippedProfile {
+  std::string name;
+  std::string reason;
+};
+
 // One loaded plugin. Calls are serialised per plugin unless it declares
 // JCODE_PLUGIN_F_THREAD_SAFE (re-entrant on one thread: the OAuth engine may call back in).
 // Every call turns the plugin's status and set_error message into an Error whose message
@@ -121,6 +141,13 @@ class Registry {
   // The plugin that declares `name` as an alias (ABI 1.1) and that alias; {nullptr, nullptr}
   // when none does. An installed plugin's id always wins over another plugin's alias.
   std::pair<const PluginInfo*, const AliasDecl*> find_alias(std::string_view name) const;
+  // Makes a provider of each profile whose type a loaded plugin runs; the others (no such
+  // plugin, a name an installed provider has) are listed in skipped_profiles().
+  void add_profiles(const std::vector<ProfileSpec>& profiles);
+  const std::vector<SkippedProfile>& skipped_profiles() const { return skipped_profiles_; }
+  // The plugin that runs profiles without a type (the format's default), or nullptr.
+  const PluginInfo* untyped_profile_runner() const;
+
   // The plugin with create() done (once, lazily). Errors: JCODE_E_NOT_FOUND for an unknown or
   // skipped id (the message says why), or the create failure.
   Result<Plugin*> instance(std::string_view id);
@@ -140,6 +167,10 @@ class Registry {
   std::vector<Plugin*> creation_order_;
   std::mutex creation_mu_;  // guards creation_order_
   std::vector<SkippedFile> skipped_;
+  std::vector<SkippedProfile> skipped_profiles_;
+  // ABI 1.3 providers of the files loaded by a discover(): added after every file, so a
+  // plugin file of the same id wins wherever it is in the search path.
+  std::vector<std::unique_ptr<Plugin>> pending_rows_;
   std::vector<std::string> warnings_;
   std::chrono::microseconds discovery_time_{0};
 };

@@ -15,6 +15,7 @@ namespace jcode::testing {
 
 struct FakeHost {
   std::map<std::string, std::string> config, env;
+  std::string provider_id;  // what host.provider_id() answers (ABI 1.3); empty = NOT_FOUND
   std::map<std::string, std::string> endpoints = {{"api", "https://api.test"}};
 
   // http: the answer to give
@@ -101,6 +102,10 @@ struct FakeHost {
       return jcode::plugin::write(answer, a);
     };
     table.config_get = [](jcode_host_ctx* c, jcode_str k, jcode_sink* out) { return lookup(self(c).config, k, out); };
+    table.provider_id = [](jcode_host_ctx* c, jcode_sink* out) {
+      if (self(c).provider_id.empty()) return JCODE_E_NOT_FOUND;
+      return jcode::plugin::write(out, self(c).provider_id);
+    };
     table.env_get = [](jcode_host_ctx* c, jcode_str k, jcode_sink* out) { return lookup(self(c).env, k, out); };
     table.endpoint_url = [](jcode_host_ctx* c, jcode_str k, jcode_sink* out) {
       return lookup(self(c).endpoints, k, out);
