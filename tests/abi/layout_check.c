@@ -227,6 +227,9 @@ LOCK(offsetof(jcode_provider_decl, endpoints) == 32);
 LOCK(offsetof(jcode_provider_decl, sources) == 40);
 LOCK(offsetof(jcode_provider_decl, default_model) == 48);
 LOCK(END_OF(jcode_provider_decl, flags) == 60);
+LOCK(offsetof(jcode_process_spec, flags) == 60);
+LOCK(END_OF(jcode_process_spec, flags) == 64);
+LOCK(JCODE_PROCESS_F_TERMINAL == 0x1u);
 LOCK(JCODE_PROVIDER_F_CREDENTIAL_OPTIONAL == 0x1u && JCODE_PLUGIN_F_UNTYPED_PROFILES == 0x2u);
 #endif
 

@@ -2,11 +2,14 @@
 and running the jcode binary. Every process started here is stopped in tearDown."""
 import json
 import os
+import pty
+import select
 import shutil
 import signal
 import stat
 import subprocess
 import tempfile
+import time
 import unittest
 import urllib.parse
 import urllib.request
@@ -23,6 +26,52 @@ FIXTURES = os.environ.get("JCODE_EMULATOR_FIXTURES") or os.path.normpath(
 def query(url):
     """The query parameters of a URL, as lists (urllib's parse_qs)."""
     return urllib.parse.parse_qs(urllib.parse.urlparse(url).query)
+
+class PtyProcess:
+    """A process on a pseudo-terminal (stdin, stdout and stderr), read with a deadline."""
+
+    def __init__(self, args, env, cwd):
+        master, slave = pty.openpty()
+        self.fd = master
+        self.proc = subprocess.Popen(args, env=env, cwd=cwd, stdin=slave, stdout=slave, stderr=slave,
+                                     start_new_session=True)
+        os.close(slave)
+        self.out = b""
+
+    def read_until(self, needle, seconds=30):
+        """Reads until `needle` (bytes) has been seen, the child closed the terminal or the
+        deadline passed; returns whether it was seen."""
+        deadline = time.monotonic() + seconds
+        while needle not in self.out and time.monotonic() < deadline:
+            ready, _, _ = select.select([self.fd], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                continue
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:  # EIO: the child closed its end
+                break
+            if not chunk:
+                break
+            self.out += chunk
+        return needle in self.out
+
+    def write(self, data):
+        os.write(self.fd, data)
+
+    def wait(self, seconds=60):
+        """Drains the terminal until the child exits; returns its exit code."""
+        self.read_until(b"\0never\0", seconds)
+        return self.proc.wait(timeout=seconds)
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        os.close(self.fd)
+
+    def text(self):
+        return self.out.decode(errors="replace")
+
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):
@@ -96,6 +145,14 @@ class JcodeTestCase(unittest.TestCase):
                            text=True, timeout=TIMEOUT, cwd=cwd or self.work)
         if check is not None:
             self.assertEqual(p.returncode, check, f"jcode {' '.join(args)}\nstdout: {p.stdout}\nstderr: {p.stderr}")
+        return p
+
+    def jcode_pty(self, *args, env=None):
+        """jcode on a pseudo-terminal (interactive: JCODE_NON_INTERACTIVE unset); stopped at cleanup."""
+        env = dict(env or self.env())
+        env.pop("JCODE_NON_INTERACTIVE", None)
+        p = PtyProcess([JCODE, *args], env, self.work)
+        self.addCleanup(p.close)
         return p
 
     def control(self, path, body=None, method=None):

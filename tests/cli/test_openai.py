@@ -137,7 +137,9 @@ class OpenAI(JcodeTestCase):
 
         self.assertTrue(read_until(lambda b: b"Switching to manual paste" in b, 10), out)
         elapsed = time.monotonic() - start
-        self.assertLess(elapsed, 1.0, f"the paste flow took {elapsed:.2f} s to appear")
+        # At once, not after a callback wait (minutes): the bound is loose so a loaded sanitizer
+        # build cannot make it flaky; speed itself is measured by the benchmarks.
+        self.assertLess(elapsed, 10.0, f"the paste flow took {elapsed:.2f} s to appear")
         self.assertTrue(read_until(lambda b: b"and press Enter" in b, 10), out)
         text = out.decode(errors="replace")
         url = next(w for w in text.split() if "/auth.openai.com/oauth/authorize?" in w)

@@ -206,3 +206,37 @@ TEST_CASE("process: detached children run on and can be waited for") {
 
   CHECK(proc::spawn_detached({"jcode-no-such-tool-4711"}).status() == JCODE_E_NOT_FOUND);
 }
+
+TEST_CASE("process: a terminal child shares this process's stdin and process group") {
+  // Stand-in for the terminal: a pipe on fd 0 holding one line.
+  int p[2];
+  REQUIRE(::pipe(p) == 0);
+  REQUIRE(::write(p[1], "ok\n", 3) == 3);
+  ::close(p[1]);
+  const int saved = ::dup(0);
+  REQUIRE(saved >= 0);
+  REQUIRE(::dup2(p[0], 0) == 0);
+  ::close(p[0]);
+  proc::Spec s = spec({"/bin/sh", "-c",
+                       "read -r x; [ \"$x\" = ok ] || exit 3; "
+                       "read -r _ _ _ _ g _ < /proc/$$/stat; [ \"$g\" = \"" + std::to_string(::getpgrp()) +
+                           "\" ] || exit 4"});
+  s.terminal = true;
+  s.stdin_data = "ignored";  // the terminal is the child's stdin
+  std::string out;
+  auto r = proc::run(s, {.on_stdout = [&](std::string_view d) { out += d; return Status{}; }});
+  ::dup2(saved, 0);
+  ::close(saved);
+  REQUIRE(r.ok());
+  CHECK(*r == 0);
+  CHECK(out.empty());  // nothing is captured: the child wrote to the terminal
+  CHECK(no_children_left());
+
+  // Without the flag the child gets a pipe and a group of its own.
+  proc::Spec piped = spec({"/bin/sh", "-c",
+                           "read -r _ _ _ _ g _ < /proc/$$/stat; [ \"$g\" != \"" + std::to_string(::getpgrp()) +
+                               "\" ]"});
+  auto q = proc::run(piped);
+  REQUIRE(q.ok());
+  CHECK(*q == 0);
+}

@@ -251,7 +251,8 @@ Result<auth::RefreshResult> ProviderAuth::refresh(const model::SourceDecl& sourc
   return coordinator.ensure_fresh(t, current, force);
 }
 
-Result<auth::DiscoveryResult> ProviderAuth::discover(bool explicit_provider, bool allow_prompt, bool probe_only) {
+Result<auth::DiscoveryResult> ProviderAuth::discover(bool explicit_provider, bool allow_prompt, bool probe_only,
+                                                     bool run_probes) {
   auto cfg_path = config::Config::default_path(ctx_.env());
   if (!cfg_path) return cfg_path.error();
   auth::Consent consent(*cfg_path, ctx_.env());
@@ -289,8 +290,8 @@ Result<auth::DiscoveryResult> ProviderAuth::discover(bool explicit_provider, boo
   o.consent.explicit_provider = explicit_provider;
   o.consent.allow_prompt = allow_prompt && !probe_only;
   o.probe_all = probe_only;
-  o.run_commands = !probe_only;
-  o.resolve_plugin_sources = !probe_only;
+  o.run_commands = !probe_only || run_probes;
+  o.resolve_plugin_sources = !probe_only || run_probes;
   o.env = &ctx_.env();
   std::string id = info().id;
   o.now = [this, id] { return ctx_.services().now_ms(id); };

@@ -61,8 +61,11 @@ class ProviderAuth {
                                       bool force);
 
   // Discovery through jcode::auth::discover with this plugin's parse/resolve. probe_only
-  // (auth status): every source traced, no prompts, no commands, no plugin resolution.
-  Result<auth::DiscoveryResult> discover(bool explicit_provider, bool allow_prompt, bool probe_only = false);
+  // (auth status): every source traced, no prompts, no commands, no plugin resolution —
+  // unless run_probes (auth status --probe): then approved commands run and plugin sources
+  // resolve, still without prompts.
+  Result<auth::DiscoveryResult> discover(bool explicit_provider, bool allow_prompt, bool probe_only = false,
+                                         bool run_probes = false);
   // The winner of discover(), or JCODE_E_AUTH_REQUIRED naming what was looked at and the
   // login command.
   Result<auth::Discovered> acquire(bool explicit_provider, bool allow_prompt);

@@ -281,6 +281,12 @@ Result<int32_t> Services::spawn(std::string_view, const plugins::ProcessSpec& sp
   s.env = spec.env;
   s.stdin_data = spec.stdin_data;
   s.timeout = std::chrono::milliseconds(spec.timeout_ms);
+  if (spec.terminal) {
+    // Another tool's interactive session needs the keyboard and the screen.
+    if (!ui::interactive())
+      return Error{JCODE_E_NONINTERACTIVE, "'" + spec.argv[0] + "' is interactive and needs a terminal, but jcode has none"};
+    s.terminal = true;
+  }
   process::Handlers h;
   h.on_stdout = output.on_stdout;
   h.on_stderr = output.on_stderr;

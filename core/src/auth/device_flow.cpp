@@ -54,7 +54,8 @@ Result<LoginOutcome> DeviceFlow::run(const model::LoginRequest& req) {
     return out;
   }
   auto tokens = (req.flags & JCODE_LOGIN_F_COMPLETE) != 0 ? complete()
-                                                          : interactive((req.flags & JCODE_LOGIN_F_NO_BROWSER) != 0);
+                                                          : interactive((req.flags & JCODE_LOGIN_F_NO_BROWSER) != 0,
+                                                                        (req.flags & JCODE_LOGIN_F_JSON) != 0);
   if (!tokens) return tokens.error();
   out.token_json = std::move(*tokens);
   return out;
@@ -138,14 +139,22 @@ Result<std::string> DeviceFlow::poll(const DeviceAuthorization& a) const {
   }
 }
 
-Result<std::string> DeviceFlow::interactive(bool no_browser) {
+Result<std::string> DeviceFlow::interactive(bool no_browser, bool json) {
   auto a = request_code();
   if (!a) return a.error();
   if (ctx_.io != nullptr) {
     const std::string& target = a->verification_uri_complete.empty() ? a->verification_uri : a->verification_uri_complete;
-    ctx_.io->notify("To log in to " + ctx_.provider + ", open " + a->verification_uri + " and enter the code: " +
-                    a->user_code);
-    if (auto qr = ctx_.io->qr_code(target); !qr.empty()) ctx_.io->notify(qr);
+    if (json) {
+      nlohmann::json fields{{"status", "waiting"},          {"provider", ctx_.provider},
+                            {"verification_uri", a->verification_uri}, {"user_code", a->user_code},
+                            {"expires_at_ms", a->expires_at_ms},       {"interval", a->interval_s}};
+      if (!a->verification_uri_complete.empty()) fields["verification_uri_complete"] = a->verification_uri_complete;
+      ctx_.io->print(fields.dump() + "\n");
+    } else {
+      ctx_.io->notify("To log in to " + ctx_.provider + ", open " + a->verification_uri + " and enter the code: " +
+                      a->user_code);
+      if (auto qr = ctx_.io->qr_code(target); !qr.empty()) ctx_.io->notify(qr);
+    }
     if (ctx_.io->open_browser(target, no_browser)) ctx_.io->notify("(A browser was opened at that page.)");
   }
   return poll(*a);

@@ -259,6 +259,14 @@ ProviderStatus summarize_status(std::string provider, std::string display_name, 
       }
     }
     for (const auto& t : r.trace) {
+      // A source only a command can answer was not asked: say how to ask it.
+      if (t.state == SourceState::skipped &&
+          (t.source.kind == model::SourceKind::command || t.source.kind == model::SourceKind::plugin)) {
+        s.action = login + ", or check " + t.source.label + " with `jcode auth status --probe`";
+        break;
+      }
+    }
+    for (const auto& t : r.trace) {
       if (t.state == SourceState::untrusted && t.source.kind == model::SourceKind::external_file) {
         s.action = "approve " + t.source.label + " credentials at " + t.where + " with `jcode auth trust add " +
                    t.source.id + " " + t.where + "`, or " + login;

@@ -1,5 +1,6 @@
 // jcode auth status: every installed provider, whether it is configured, from where, what
-// kind, until when, and what to do. Reads files only: no network, no prompts, no commands.
+// kind, until when, and what to do. Reads files only: no network, no prompts, no commands —
+// with --probe, approved commands and the providers' own checks run too (still no prompts).
 #include "../app/provider_auth.hpp"
 #include "../app/services.hpp"
 #include "commands.hpp"
@@ -29,7 +30,7 @@ std::string when(int64_t ms) {
 
 }  // namespace
 
-int cmd_auth_status(app::Context& ctx) {
+int cmd_auth_status(app::Context& ctx, bool probe) {
   auto reg = ctx.registry();
   if (!reg) return fail(reg.error());
   std::vector<auth::ProviderStatus> rows;
@@ -52,7 +53,7 @@ int cmd_auth_status(app::Context& ctx) {
       continue;
     }
     app::ProviderAuth pa(ctx, **inst);
-    auto d = pa.discover(false, false, /*probe_only=*/true);
+    auto d = pa.discover(false, false, /*probe_only=*/true, probe);
     if (!d) {
       failed(d.error());
       continue;

@@ -23,7 +23,7 @@ int cmd_logout(app::Context& ctx, const LogoutOptions& opt);
 int cmd_auth_trust(app::Context& ctx, const TrustOptions& opt);
 int cmd_auth_refresh(app::Context& ctx, const AuthRefreshOptions& opt);
 int cmd_run(app::Context& ctx, const RunOptions& opt);
-int cmd_auth_status(app::Context& ctx);
+int cmd_auth_status(app::Context& ctx, bool probe);
 // `jcode auth-test`; "verify" here so that the file is not taken for a test.
 int cmd_auth_verify(app::Context& ctx, const AuthTestOptions& opt);
 int cmd_provider_add(app::Context& ctx, const ProviderAddOptions& opt);

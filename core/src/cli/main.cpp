@@ -325,7 +325,11 @@ int main(int argc, char** argv) {
   trust_cmd->add_option("path", trust.path, "The file");
   trust_cmd->callback([&] { action = [&](app::Context& c) { return cmd_auth_trust(c, trust); }; });
   auto* status_cmd = auth_cmd->add_subcommand("status", "Every provider: configured or not, from where, until when");
-  status_cmd->callback([&] { action = [&](app::Context& c) { return cmd_auth_status(c); }; });
+  bool status_probe = false;
+  status_cmd->add_flag("--probe", status_probe,
+                       "Also run the local checks: commands you approved and the providers' own probes "
+                       "(another tool's CLI session, a cloud credential chain); still no prompts");
+  status_cmd->callback([&] { action = [&](app::Context& c) { return cmd_auth_status(c, status_probe); }; });
   AuthRefreshOptions refresh;
   auto* refresh_cmd = auth_cmd->add_subcommand("refresh", "Refresh the stored OAuth login now");
   refresh_cmd->callback([&] {

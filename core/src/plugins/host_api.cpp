@@ -314,6 +314,7 @@ jcode_status JCODE_CALL h_spawn(jcode_host_ctx* ctx, const jcode_process_spec* s
     if (JCODE_HAS_FIELD(spec, jcode_process_spec, stdin_data) && valid(spec->stdin_data))
       p.stdin_data.assign(view_of(spec->stdin_data));
     if (JCODE_HAS_FIELD(spec, jcode_process_spec, timeout_ms)) p.timeout_ms = spec->timeout_ms;
+    if (JCODE_HAS_FIELD(spec, jcode_process_spec, flags)) p.terminal = (spec->flags & JCODE_PROCESS_F_TERMINAL) != 0;
 
     ProcessOutput o;
     jcode_process_sink s{};

@@ -307,18 +307,23 @@ Result<int> run(const Spec& spec, const Handlers& handlers) {
                              : std::optional<std::string_view>("/usr/local/bin:/usr/bin:/bin"));
   if (!exe) return not_found(name);
 
+  // On the terminal the child shares jcode's stdio and foreground process group (so it can
+  // read the keyboard and gets Ctrl-C itself); otherwise pipes and a group of its own.
+  const bool term = spec.terminal;
   Fd in_r, in_w, out_r, out_w, err_r, err_w;
-  if (!make_pipe(in_r, in_w) || !make_pipe(out_r, out_w) || !make_pipe(err_r, err_w)) {
+  if (!term && (!make_pipe(in_r, in_w) || !make_pipe(out_r, out_w) || !make_pipe(err_r, err_w))) {
     return Error{JCODE_E_IO, "could not create pipes to run '" + name + "': " + errno_text(errno)};
   }
 
   SpawnAttrs sa;
-  posix_spawn_file_actions_adddup2(&sa.fa, in_r.get(), 0);
-  posix_spawn_file_actions_adddup2(&sa.fa, out_w.get(), 1);
-  posix_spawn_file_actions_adddup2(&sa.fa, err_w.get(), 2);
+  if (!term) {
+    posix_spawn_file_actions_adddup2(&sa.fa, in_r.get(), 0);
+    posix_spawn_file_actions_adddup2(&sa.fa, out_w.get(), 1);
+    posix_spawn_file_actions_adddup2(&sa.fa, err_w.get(), 2);
+    posix_spawnattr_setpgroup(&sa.attr, 0);
+  }
   if (!spec.cwd.empty()) posix_spawn_file_actions_addchdir_np(&sa.fa, spec.cwd.c_str());
-  posix_spawnattr_setpgroup(&sa.attr, 0);
-  sa.reset_signals(POSIX_SPAWN_SETPGROUP);
+  sa.reset_signals(term ? 0 : POSIX_SPAWN_SETPGROUP);
 
   std::vector<std::string> argv = spec.argv;
   std::vector<char*> c_argv = c_array(argv);
@@ -337,9 +342,11 @@ Result<int> run(const Spec& spec, const Handlers& handlers) {
   in_r.reset();
   out_w.reset();
   err_w.reset();
-  set_nonblock(in_w.get());
-  set_nonblock(out_r.get());
-  set_nonblock(err_r.get());
+  if (!term) {
+    set_nonblock(in_w.get());
+    set_nonblock(out_r.get());
+    set_nonblock(err_r.get());
+  }
 
   size_t stdin_off = 0;
   if (spec.stdin_data.empty()) in_w.reset();  // EOF at once

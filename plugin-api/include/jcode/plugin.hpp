@@ -382,6 +382,8 @@ class Host {
     std::vector<std::pair<std::string, std::string>> env;
     std::string stdin_data;
     uint32_t timeout_ms = 0; /* 0 = none; the host kills the child on expiry (JCODE_E_TIMEOUT) */
+    uint32_t flags = 0;      /* JCODE_PROCESS_F_* (1.3); TERMINAL on an older host is
+                                JCODE_E_NOT_SUPPORTED, never a child without a terminal */
     std::function<jcode_status(std::string_view chunk)> on_stdout;
     size_t max_stdout = size_t{1} << 20;
     size_t stderr_tail = 4096;
@@ -397,7 +399,7 @@ class Host {
   };
   ProcessResult spawn(const Process& p) const {
     ProcessResult r;
-    if (!*this || !api_->spawn) {
+    if (!*this || !api_->spawn || ((p.flags & JCODE_PROCESS_F_TERMINAL) && api_->abi_minor < 3)) {
       r.status = JCODE_E_NOT_SUPPORTED;
       return r;
     }
@@ -415,6 +417,7 @@ class Host {
     spec.env_count = env.size();
     spec.stdin_data = str(p.stdin_data);
     spec.timeout_ms = p.timeout_ms;
+    spec.flags = p.flags;
     struct Run {
       const Process& p;
       ProcessResult& r;

@@ -51,7 +51,9 @@ class DeviceFlow {
   // PRINT_AUTH_URL → print_auth_url; COMPLETE → complete; otherwise interactive.
   Result<LoginOutcome> run(const model::LoginRequest& req);
 
-  Result<std::string> interactive(bool no_browser);
+  // Shows the URL, the code and a QR code (json: one JSON object on stdout instead, for a
+  // program to show), opens the browser unless no_browser, then polls.
+  Result<std::string> interactive(bool no_browser, bool json = false);
   Result<ScriptablePrompt> print_auth_url(bool json);
   Result<std::string> complete();
 

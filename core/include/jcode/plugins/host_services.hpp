@@ -59,6 +59,7 @@ struct ProcessSpec {
   std::vector<std::pair<std::string, std::string>> env;  // may hold secrets
   std::string stdin_data;                                 // may hold secrets
   uint32_t timeout_ms = 0;
+  bool terminal = false;  // JCODE_PROCESS_F_TERMINAL (1.3)
 };
 
 // Streamed child output; either may be empty. An error return stops the child.

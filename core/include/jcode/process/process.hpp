@@ -27,6 +27,9 @@ struct Spec {
   std::chrono::milliseconds timeout{0};  // 0 = none; on expiry SIGTERM, then SIGKILL
   std::chrono::milliseconds kill_grace{2'000};  // SIGTERM → SIGKILL delay
   std::string cwd;  // empty = inherit
+  // The child uses this process's stdin/stdout/stderr and foreground process group (an
+  // interactive login of another tool); stdin_data and the output handlers are then unused.
+  bool terminal = false;
 };
 
 struct Handlers {

@@ -37,6 +37,7 @@ struct FakeHost {
   std::vector<std::string> argv;
   std::vector<std::pair<std::string, std::string>> spawn_env;  // the environment entries given
   uint32_t spawn_timeout_ms = 0;
+  uint32_t spawn_flags = 0;  // JCODE_PROCESS_F_*
   std::string stdin_data;
   int spawn_calls = 0;
 
@@ -138,6 +139,7 @@ struct FakeHost {
       h.spawn_env.clear();
       for (size_t i = 0; i < spec->env_count; ++i) h.spawn_env.emplace_back(s(spec->env[i].key), s(spec->env[i].value));
       h.spawn_timeout_ms = spec->timeout_ms;
+      h.spawn_flags = spec->flags;
       if (h.spawn_status != JCODE_OK) return h.spawn_status;
       for (size_t i = 0; i < h.child_stdout.size(); i += h.chunk) {
         std::string_view piece = std::string_view(h.child_stdout).substr(i, h.chunk);

@@ -44,6 +44,7 @@ struct Loaded {
 
 struct Put {
   std::string access;
+  std::string account;
   int32_t kind = 0;
   int calls = 0;
   jcode_credential_sink sink() {
@@ -53,6 +54,7 @@ struct Put {
     s.put = [](void* self, const jcode_credential* c) {
       auto* p = static_cast<Put*>(self);
       p->access = std::string(jcode::plugin::view(c->access_token));
+      p->account = std::string(jcode::plugin::view(c->account_id));
       p->kind = c->kind;
       ++p->calls;
       return JCODE_OK;

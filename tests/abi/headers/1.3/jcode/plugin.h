@@ -337,7 +337,16 @@ typedef struct jcode_process_spec {
                                stdin is closed at once */
   uint32_t timeout_ms;      /* OPTIONAL: 0 = none; the child is killed on expiry */
   /* ---- ABI 1.0 ends here ---- */
+  uint32_t flags;           /* OPTIONAL (1.3): JCODE_PROCESS_F_*, 0 = none. A 1.0-1.2 host does
+                               not read it: check the negotiated minor before relying on it */
+  /* ---- ABI 1.3 ends here ---- */
 } jcode_process_spec;
+
+/* jcode_process_spec.flags (1.3). TERMINAL: the child uses jcode's terminal — stdin, stdout
+ * and stderr are jcode's, it runs in jcode's foreground process group (an interactive login
+ * of another tool, `cursor-agent login`); stdin_data and the sink's callbacks are unused.
+ * JCODE_E_NONINTERACTIVE when jcode has no terminal. */
+#define JCODE_PROCESS_F_TERMINAL 0x1u
 
 /* The child's output, provided and owned by the plugin; called only during spawn(). data is
  * borrowed for the callback. An error return stops the child and spawn returns it. */
