@@ -4,7 +4,8 @@ set -euo pipefail
 pkgs=(build-essential cmake ninja-build pkg-config git
       libboost-dev libboost-filesystem-dev libcurl4-openssl-dev libsimdjson-dev
       nlohmann-json3-dev libtomlplusplus-dev libssl-dev doctest-dev libcli11-dev
-      libqrencode-dev libcpp-httplib-dev libre2-dev python3 procps curl)
+      libqrencode-dev libcpp-httplib-dev libre2-dev python3 procps curl
+      dpkg-dev lintian)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

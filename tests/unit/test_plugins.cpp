@@ -76,6 +76,15 @@ TEST_CASE("search path: JCODE_PLUGIN_PATH is ignored when elevated") {
   CHECK(plan.warnings[0].find("elevated privileges") != std::string::npos);
 }
 
+TEST_CASE("search path: the system dir of a moved install is found beside its executable") {
+  const fs::path rel = "../lib/x86_64-linux-gnu/jcode/plugins/1";
+  CHECK(relocated_system_dir("/usr/bin/jcode", rel) == "/usr/lib/x86_64-linux-gnu/jcode/plugins/1");
+  CHECK(relocated_system_dir("/tmp/root/usr/bin/jcode", rel) == "/tmp/root/usr/lib/x86_64-linux-gnu/jcode/plugins/1");
+  CHECK(relocated_system_dir("jcode", rel).empty());  // no absolute executable: no guess
+  CHECK(relocated_system_dir("/usr/bin/jcode", "/abs").empty());
+  CHECK(relocated_system_dir("/usr/bin/jcode", "").empty());
+}
+
 TEST_CASE("search path from the real process") {
   auto in = SearchInputs::from_process();
   CHECK_FALSE(in.elevated);

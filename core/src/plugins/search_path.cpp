@@ -38,17 +38,29 @@ SearchInputs SearchInputs::from_process() {
   in.plugin_path = env("JCODE_PLUGIN_PATH");
   in.xdg_data_home = env("XDG_DATA_HOME");
   in.home = env("HOME");
+  std::error_code ec;
+  in.executable = std::filesystem::read_symlink("/proc/self/exe", ec);
 #ifdef JCODE_SYSTEM_PLUGIN_DIR
   in.system_dir = JCODE_SYSTEM_PLUGIN_DIR;
+#endif
+#ifdef JCODE_SYSTEM_PLUGIN_DIR_FROM_BINDIR
+  // An installed tree that was moved (a package unpacked under another root, a tarball in
+  // /opt) keeps its plugins beside its executable: prefer that directory when it exists.
+  auto relocated = relocated_system_dir(in.executable, JCODE_SYSTEM_PLUGIN_DIR_FROM_BINDIR);
+  if (!relocated.empty() && std::filesystem::is_directory(relocated, ec)) in.system_dir = relocated;
 #endif
 #ifdef JCODE_BUILD_PLUGIN_DIR
   in.build_dir = JCODE_BUILD_PLUGIN_DIR;
   // The build tree is <build>/plugins/1's grandparent (CMAKE_BINARY_DIR).
   in.build_root = in.build_dir.parent_path().parent_path();
 #endif
-  std::error_code ec;
-  in.executable = std::filesystem::read_symlink("/proc/self/exe", ec);
   return in;
+}
+
+std::filesystem::path relocated_system_dir(const std::filesystem::path& executable,
+                                           const std::filesystem::path& from_bindir) {
+  if (!executable.is_absolute() || from_bindir.empty() || from_bindir.is_absolute()) return {};
+  return (executable.parent_path() / from_bindir).lexically_normal();
 }
 
 SearchPlan search_dirs(const SearchInputs& in) {
