@@ -20,7 +20,7 @@ import jcode_testlib  # noqa: E402
 BUILD = os.environ["JCODE_BUILD_DIR"]
 SOURCE = os.environ["JCODE_SOURCE_DIR"]
 OLD_ECHO = os.environ["JCODE_OLD_ECHO_PLUGIN"]  # the C example compiled against the 1.0 header
-CHAT = "/fireworks/inference/v1/chat/completions"
+CHAT = "/api.fireworks.ai/inference/v1/chat/completions"
 
 
 def run(args, check=True, **kw):
@@ -192,7 +192,9 @@ class Packages(jcode_testlib.JcodeTestCase):
         p = self.root.dpkg("-i", deb, check=False)
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("jcode-abi-2", p.stderr)
-        self.assertNotIn("jcode-provider-future", self.root.dpkg("-l").stdout)
+        status = self.root.dpkg("-s", "jcode-provider-future", check=False).stdout
+        self.assertNotIn("Status: install ok installed", status)
+        self.root.dpkg("--purge", "jcode-provider-future")
 
     # -- the installed jcode -----------------------------------------------------------------
 
