@@ -74,7 +74,7 @@ class Cursor(JcodeTestCase):
     def test_without_the_cli_the_login_asks_for_a_key_hidden(self):
         p = self.jcode_pty("login", "--provider", "cursor",
                            env=self.env(JCODE_CURSOR_CLI_PATH=os.path.join(self.tmp, "no-cursor-agent")))
-        self.assertTrue(p.read_until(b"Cursor API key"), p.text())
+        self.assertTrue(p.read_until(b"Cursor API key (input hidden): "), p.text())
         self.assertIn("JCODE_CURSOR_CLI_PATH", p.text())
         p.write((KEY + "\r").encode())
         self.assertEqual(p.wait(), 0, p.text())

@@ -103,7 +103,7 @@ class Gemini(JcodeTestCase):
         send, read_until, wait = self.on_terminal("login", "--provider", "gemini")
         self.assertTrue(read_until(b"api-key"), "no choice offered")
         send("api-key")
-        self.assertTrue(read_until(b"Gemini API key"), "no key prompt")
+        self.assertTrue(read_until(b"(input hidden): "), "no key prompt")
         send(API_KEY)
         code, out = wait()
         self.assertEqual(code, 0, out)

@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -183,14 +184,30 @@ TEST_CASE("kill -9 during atomic_write leaves the old or the new content, never 
     CHECK((now == a || now == b));
     CHECK(mode_of(f) == 0600);
   }
-  // Temps of killed writers may remain; they are fresh, so the one-minute rule keeps them
-  // (they could belong to a live writer) and an explicit sweep removes them.
-  const auto before = names_in(t.path).size();
+  // A killed writer's temp is unlocked, so the next write removes it at once.
   REQUIRE(jcode::fs::atomic_write(f, a).ok());
-  CHECK(names_in(t.path).size() == before);
-  jcode::fs::remove_stale_temps(f, std::chrono::seconds(0));
   CHECK(names_in(t.path) == std::vector<std::string>{"auth.json"});
   CHECK(slurp(f) == a);
+}
+
+TEST_CASE("remove_stale_temps: a temp whose writer holds its lock is kept whatever its age") {
+  TempDir t;
+  const auto f = t.path / "auth.json";
+  spit(t.path / "auth.json.tmp.7.live.l", "x", 0600);    // a live writer (we hold its lock)
+  spit(t.path / "auth.json.tmp.8.dead.l", "x", 0600);    // locked-before-named, writer gone
+  spit(t.path / "auth.json.tmp.9.fresh", "x", 0600);     // named first, may be mid-create
+  spit(t.path / "auth.json.tmp.10.old", "x", 0600);      // named first, old: writer gone
+  struct timespec old_times[2] = {{1000, 0}, {1000, 0}};
+  for (auto n : {"auth.json.tmp.7.live.l", "auth.json.tmp.10.old"})
+    REQUIRE(::utimensat(AT_FDCWD, (t.path / n).c_str(), old_times, 0) == 0);
+  int held = ::open((t.path / "auth.json.tmp.7.live.l").c_str(), O_RDONLY | O_CLOEXEC);
+  REQUIRE(held >= 0);
+  REQUIRE(::flock(held, LOCK_EX) == 0);
+  CHECK(jcode::fs::remove_stale_temps(f) == 2);
+  CHECK(names_in(t.path) == std::vector<std::string>{"auth.json.tmp.7.live.l", "auth.json.tmp.9.fresh"});
+  ::close(held);
+  CHECK(jcode::fs::remove_stale_temps(f) == 1);
+  CHECK(names_in(t.path) == std::vector<std::string>{"auth.json.tmp.9.fresh"});
 }
 
 TEST_CASE("remove_stale_temps removes only old temps of that file, never symlinks or others") {

@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -38,9 +39,9 @@ class Fd {
   int get() const { return fd_; }
   bool valid() const { return fd_ >= 0; }
   int release() { int f = fd_; fd_ = -1; return f; }
-  void reset() {
+  void reset(int next = -1) {
     if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
+    fd_ = next;
   }
 
  private:
@@ -79,7 +80,36 @@ int create_temp(int dirfd, const std::string& name, std::string& tmp) {
     fd = ::openat(dirfd, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0 && errno != EEXIST) break;
   }
+  if (fd >= 0) (void)::flock(fd, LOCK_EX | LOCK_NB);  // see remove_stale_temps
   return fd;
+}
+
+// The temp of atomic_write, locked before it has a name: an unnamed O_TMPFILE file is
+// flock'ed, filled, and only then linked in as `<name>.tmp.<pid>.<random>.l`. Any such
+// name whose lock can be taken belongs to a writer that is gone, so the next write removes
+// it at once. -1 (errno set) where the filesystem or /proc cannot do this; the caller then
+// uses create_temp.
+int create_locked_tempfile(int dirfd, mode_t mode) {
+  int fd = ::openat(dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, mode & 0777);
+  if (fd < 0) return -1;
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    ::close(fd);
+    errno = err;
+    return -1;
+  }
+  return fd;
+}
+
+bool link_tempfile(int fd, int dirfd, const std::string& name, std::string& tmp) {
+  const std::string self = "/proc/self/fd/" + std::to_string(fd);
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    tmp = name + ".tmp." + std::to_string(::getpid()) + "." + random_suffix() + ".l";
+    if (::linkat(AT_FDCWD, self.c_str(), dirfd, tmp.c_str(), AT_SYMLINK_FOLLOW) == 0) return true;
+    if (errno != EEXIST) break;
+  }
+  tmp.clear();
+  return false;
 }
 
 bool write_all(int fd, std::string_view bytes, int& err) {
@@ -148,7 +178,16 @@ std::size_t remove_stale_temps(const stdfs::path& target, std::chrono::seconds m
     struct stat st;
     if (::fstatat(dfd.get(), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
     if (!S_ISREG(st.st_mode) || st.st_uid != ::geteuid()) continue;
-    if (now - st.st_mtim.tv_sec < min_age.count()) continue;
+    // A live writer holds the lock on its temp until it has renamed it: never touch those.
+    // A ".l" temp was locked before it had a name, so an unlocked one is a dead writer's;
+    // any other may be a writer between its create and its flock, so it must also be old.
+    Fd probe(::openat(dfd.get(), e->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    if (!probe.valid()) continue;
+    const bool lockable = ::flock(probe.get(), LOCK_EX | LOCK_NB) == 0;
+    const bool lock_unsupported = !lockable && errno != EWOULDBLOCK;
+    if (!lockable && !lock_unsupported) continue;
+    const bool locked_before_named = lockable && name.size() > 2 && name.substr(name.size() - 2) == ".l";
+    if (!locked_before_named && now - st.st_mtim.tv_sec < min_age.count()) continue;
     if (::unlinkat(dfd.get(), e->d_name, 0) == 0) ++removed;
   }
   ::closedir(d);
@@ -169,8 +208,9 @@ Status atomic_write(const stdfs::path& path, std::string_view bytes, mode_t mode
   remove_stale_temps(path);
 
   const std::string name = path.filename().string();
-  std::string tmp;
-  int tfd = create_temp(dfd.get(), name, tmp);
+  std::string tmp;  // empty while the temp has no name
+  int tfd = create_locked_tempfile(dfd.get(), mode);
+  if (tfd < 0) tfd = create_temp(dfd.get(), name, tmp);
   if (tfd < 0) {
     return io_error(errno, "cannot write " + quoted(path) + ": cannot create a temporary file in " + quoted(dir));
   }
@@ -178,15 +218,30 @@ Status atomic_write(const stdfs::path& path, std::string_view bytes, mode_t mode
 
   auto fail = [&](int err, const char* step) -> Status {
     fd.reset();
-    ::unlinkat(dfd.get(), tmp.c_str(), 0);
+    if (!tmp.empty()) ::unlinkat(dfd.get(), tmp.c_str(), 0);
     return io_error(err, "cannot write " + quoted(path) + " (" + step + "); the previous content is unchanged");
   };
-  if (::fchmod(fd.get(), mode) != 0) return fail(errno, "chmod");
-  int err = 0;
-  if (!write_all(fd.get(), bytes, err)) return fail(err, "write");
-  if (::fsync(fd.get()) != 0) return fail(errno, "fsync");
-  if (::close(fd.release()) != 0) return fail(errno, "close");
+  auto fill = [&]() -> Status {
+    if (::fchmod(fd.get(), mode) != 0) return fail(errno, "chmod");
+    int err = 0;
+    if (!write_all(fd.get(), bytes, err)) return fail(err, "write");
+    if (::fsync(fd.get()) != 0) return fail(errno, "fsync");
+    return {};
+  };
+  if (auto st = fill(); !st.ok()) return st;
+  if (tmp.empty() && !link_tempfile(fd.get(), dfd.get(), name, tmp)) {
+    // No /proc to link through: start again with a named temp.
+    fd.reset();
+    tfd = create_temp(dfd.get(), name, tmp);
+    if (tfd < 0) return io_error(errno, "cannot write " + quoted(path) + ": cannot create a temporary file in " + quoted(dir));
+    fd.reset(tfd);
+    if (auto st = fill(); !st.ok()) return st;
+  }
+  // The descriptor, and with it the lock, is held until the rename: a concurrent writer's
+  // cleanup must see this temp as live.
   if (::renameat(dfd.get(), tmp.c_str(), dfd.get(), name.c_str()) != 0) return fail(errno, "rename");
+  tmp.clear();
+  if (::close(fd.release()) != 0) return io_error(errno, "wrote " + quoted(path) + " but closing it failed");
   // The rename is durable only once the directory entry is; a failure here cannot be undone
   // (the new content is in place) so it is reported, not rolled back.
   if (::fsync(dfd.get()) != 0 && errno != EINVAL) {

@@ -20,17 +20,20 @@ inline constexpr std::size_t kDefaultMaxBytes = 16u << 20;  // own files
 inline constexpr std::size_t kExternalMaxBytes = 4u << 20;  // other tools' files
 
 // Replaces `path` with `bytes` so that a crash at any moment leaves either the old or the
-// new content: temp file `<name>.tmp.<pid>.<random>` in the same directory
-// (O_CREAT|O_EXCL|O_NOFOLLOW), fchmod(mode) whatever the umask, write all, fsync, rename over
-// the target, fsync the directory. On failure the temp is removed and the target untouched;
-// there is no in-place fallback. A missing parent directory is created with
-// ensure_private_dir. Temps left by a killed writer (`<name>.tmp.*` older than a minute)
-// are removed first.
+// new content: an unnamed temp (O_TMPFILE) in the same directory, flock'ed, fchmod(mode)
+// whatever the umask, written, fsynced, linked in as `<name>.tmp.<pid>.<random>.l`, renamed
+// over the target, then the directory fsynced. Where O_TMPFILE or /proc is missing the temp
+// is created by name (`<name>.tmp.<pid>.<random>`, O_CREAT|O_EXCL|O_NOFOLLOW) and locked.
+// The lock is held until the rename. On failure the temp is removed and the target
+// untouched; there is no in-place fallback. A missing parent directory is created with
+// ensure_private_dir. Temps left by a killed writer are removed first (remove_stale_temps).
 Status atomic_write(const std::filesystem::path& path, std::string_view bytes, mode_t mode = 0600);
 
-// Removes `<name>.tmp.*` regular files next to `target` whose mtime is older than
-// `min_age`: leftovers of a writer killed between creating and renaming its temp.
-// Returns how many were removed. Never follows symlinks.
+// Removes the leftovers of writers killed between creating and renaming their temp: a
+// `<name>.tmp.*` regular file next to `target`, owned by the user, whose flock can be taken
+// (no live writer holds it) and which is either a `.l` temp (locked before it had a name,
+// so removed at once) or older than `min_age`. Where flock is not supported only the age
+// counts. Returns how many were removed. Never follows symlinks.
 std::size_t remove_stale_temps(const std::filesystem::path& target,
                                std::chrono::seconds min_age = std::chrono::seconds(60));
 
